@@ -1,0 +1,23 @@
+/// An API key row as the daemon needs it to authenticate a request.
+public struct StoredKey: Sendable, Equatable {
+    /// Whose key it is.
+    public enum Kind: String, Sendable {
+        /// A partner's terminal: may look up cards.
+        case merchant
+        /// A federation auditor: may read events, not look up cards.
+        case auditor
+    }
+
+    /// Row id.
+    public var id: Int64
+    /// Merchant or auditor.
+    public var kind: Kind
+    /// The partner's id, for merchant keys.
+    public var partnerID: Int64?
+    /// The partner's code, for merchant keys.
+    public var partnerCode: String?
+    /// SHA-256 of the secret.
+    public var secretHash: [UInt8]
+    /// Whether the key was revoked.
+    public var isRevoked: Bool
+}

@@ -1,0 +1,71 @@
+import Foundation
+import HTTPServer
+import PostgresClient
+import Synchronization
+
+/// Wires routes to handlers and writes one log line per request.
+final class Application: Sendable {
+    private let router: Router
+    private let log: Log
+    private let requestCounter = Atomic<UInt64>(0)
+
+    init(lookup: LookupService, pool: PostgresPool, log: Log) {
+        self.log = log
+        var router = Router()
+        let lookupHandler: HTTPHandler = { request in
+            let outcome = lookup.handle(request)
+            return Self.annotated(outcome.response, note: outcome.note)
+        }
+        router.add("GET", "/v1/lookup", lookupHandler)
+        router.add("POST", "/v1/lookup", lookupHandler)
+        router.add("GET", "/healthz") { _ in
+            APIResponses.json(200, Array(#"{"status":"ok"}"#.utf8))
+        }
+        router.add("GET", "/readyz") { _ in
+            do {
+                _ = try pool.withConnection { try $0.query("SELECT 1") }
+                return APIResponses.json(200, Array(#"{"status":"ready"}"#.utf8))
+            } catch {
+                return APIResponses.error(503, "unavailable", "The registry database is unreachable.")
+            }
+        }
+        self.router = router
+    }
+
+    /// The server's entry point.
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let started = ContinuousClock.now
+        let id = requestCounter.add(1, ordering: .relaxed).newValue
+        var response: HTTPResponse
+        switch router.match(method: request.method, path: request.path) {
+        case .handler(let handler): response = handler(request)
+        case .notFound: response = APIResponses.notFound()
+        case .methodNotAllowed(let allowed): response = APIResponses.methodNotAllowed(allowed)
+        }
+        let requestID = String(id, radix: 16)
+        var note = ""
+        if let index = response.headers.firstIndex(where: { $0.name == Self.noteHeader }) {
+            note = response.headers.remove(at: index).value
+        }
+        response.headers.append(("X-Request-Id", requestID))
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        // The path is logged without its query string: the query may hold a card code.
+        log.write(
+            response.status >= 500 ? .warning : .info, "request",
+            [
+                "id": requestID, "method": request.method, "path": request.path, "status": String(response.status),
+                "outcome": note, "ms": String(format: "%.2f", milliseconds),
+            ])
+        return response
+    }
+
+    private static let noteHeader = "X-Unioncard-Log-Note"
+
+    /// Carries the log note from a handler to `handle` without widening HTTPServer's types.
+    private static func annotated(_ response: HTTPResponse, note: String) -> HTTPResponse {
+        var response = response
+        response.headers.append((noteHeader, note))
+        return response
+    }
+}
