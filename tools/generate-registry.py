@@ -281,7 +281,7 @@ def write_units(path, rng, n_members):
                         name = "Công đoàn Tổng Công ty " + rng.choice(BRAND)
                     else:
                         kind = "district"
-                        level = rng.choice(["quận", "huyện", "huyện", "thị xã", "thành phố"]
+                        level = rng.choice(["quận", "quận", "huyện", "huyện", "thị xã"]
                                            if p[2] == "tp" else
                                            ["huyện", "huyện", "huyện", "thị xã", "thành phố"])
                         name = "Liên đoàn Lao động " + level + " " + next(place_iter)
@@ -327,11 +327,15 @@ def grassroots_name(rng, kind, p):
         return "Công đoàn Trạm Y tế xã " + place, size * 0.2
     if kind == "industry":
         form = "Công ty TNHH" if r < 0.7 else "Công ty Cổ phần"
-        suffix = rng.choice(["Việt Nam", place, "", ""])
-        name = "Công đoàn cơ sở %s %s %s %s" % (form, rng.choice(PRODUCT), rng.choice(BRAND), suffix)
-        if rng.random() < 0.05:
-            name = name.strip() + ", chi nhánh " + place  # a comma: exercises CSV quoting
-        return name.strip(), size * 4
+        name = "Công đoàn cơ sở %s %s %s" % (form, rng.choice(PRODUCT), rng.choice(BRAND))
+        r = rng.random()
+        if r < 0.05:
+            name += ", chi nhánh " + place  # a comma: exercises CSV quoting
+        elif r < 0.3:
+            name += " " + place
+        elif r < 0.5:
+            name += " Việt Nam"
+        return name, size * 4
     if kind == "civil":
         office = rng.choice(["Sở Tài chính", "Sở Tư pháp", "Sở Kế hoạch và Đầu tư", "Sở Nội vụ",
                              "Văn phòng Ủy ban nhân dân", "Kho bạc Nhà nước", "Bảo hiểm xã hội",
