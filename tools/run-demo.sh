@@ -23,7 +23,7 @@ listen=${UNIONCARD_LISTEN:-127.0.0.1:8080}
 cat <<MSG
 
 unioncard demo — partner COOPMART, key in .run/demo-key
-  curl -s -H 'Authorization: Bearer $key' 'http://$listen/v1/lookup?code=100000000001&amount=250000'
+  curl -s -H 'Authorization: Bearer $key' 'http://$listen/v1/lookup?code=241220839498&amount=250000'
 More demo codes: demo/README.md. Ctrl-C stops the daemon.
 
 MSG
