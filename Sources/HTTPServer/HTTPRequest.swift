@@ -1,0 +1,38 @@
+/// One HTTP request as the handler sees it: already complete, body included.
+public struct HTTPRequest: Sendable {
+    /// The request method as sent, e.g. `"GET"` or `"POST"` (methods are case-sensitive).
+    public var method: String
+    /// The URL path without the query string, percent-decoded by libmicrohttpd.
+    public var path: String
+    /// The query arguments, percent-decoded (`+` becomes a space), in order, duplicates kept.
+    /// An argument without `=` has an empty value.
+    public var queryItems: [(name: String, value: String)]
+    /// The request header fields.
+    public var headers: HTTPHeaders
+    /// The request body; empty when `bodyTooLarge`.
+    public var body: [UInt8]
+    /// True when the body exceeded `HTTPServerConfiguration.maxBodyBytes`; it was then discarded.
+    public var bodyTooLarge: Bool
+    /// The peer's IP address as text (`"127.0.0.1"`, `"::1"`), or `""` if unknown.
+    public var remoteAddress: String
+
+    /// Creates a request; the server builds these, tests and callers may too.
+    public init(
+        method: String, path: String, queryItems: [(name: String, value: String)] = [],
+        headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], bodyTooLarge: Bool = false,
+        remoteAddress: String = ""
+    ) {
+        self.method = method
+        self.path = path
+        self.queryItems = queryItems
+        self.headers = headers
+        self.body = body
+        self.bodyTooLarge = bodyTooLarge
+        self.remoteAddress = remoteAddress
+    }
+
+    /// The value of the first query argument named exactly `name`, or nil.
+    public func query(_ name: String) -> String? {
+        queryItems.first { $0.name == name }?.value
+    }
+}

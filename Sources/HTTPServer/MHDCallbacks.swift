@@ -1,0 +1,132 @@
+import CMicroHTTPD
+
+// The @convention(c) callbacks libmicrohttpd calls on its pool threads, and the state they use.
+//
+// Ownership:
+// - `ServerContext` is retained once by `HTTPServer.start()` (Unmanaged.passRetained) and passed to
+//   MHD as the `cls` of both callbacks; `HTTPServer.stop()` releases it after `MHD_stop_daemon`
+//   has returned, when no callback can run any more. Callbacks only borrow it (takeUnretainedValue).
+// - `RequestState` is retained by the first access-handler call of a request and stored in
+//   `*con_cls`; the request-completed callback releases it. MHD calls that callback for every
+//   request whose `*con_cls` was set, including requests cut short by errors or by stop().
+
+/// What every callback of one daemon needs; immutable, so sharing it across pool threads is safe.
+final class ServerContext: Sendable {
+    let handler: HTTPHandler
+    let maxBodyBytes: Int
+    let errorHandler: (@Sendable (HTTPServerError) -> Void)?
+
+    init(
+        handler: @escaping HTTPHandler, maxBodyBytes: Int,
+        errorHandler: (@Sendable (HTTPServerError) -> Void)?
+    ) {
+        self.handler = handler
+        self.maxBodyBytes = maxBodyBytes
+        self.errorHandler = errorHandler
+    }
+}
+
+/// The body collected so far for one request.
+///
+/// Not Sendable and needs no lock: MHD drives one connection from one pool thread at a time, so
+/// all calls for a request happen in sequence.
+final class RequestState {
+    var body: [UInt8] = []
+    var bodyTooLarge = false
+    /// Set once a response is queued, so a late call cannot answer twice.
+    var responded = false
+}
+
+/// `MHD_AccessHandlerCallback`: called on the request line and headers (`*con_cls` still NULL),
+/// then once per body chunk (`*upload_data_size > 0`), then a last time with
+/// `*upload_data_size == 0`, when the request is complete and gets its response.
+func mhdAccessHandler(
+    cls: UnsafeMutableRawPointer?,
+    connection: OpaquePointer?,
+    url: UnsafePointer<CChar>?,
+    method: UnsafePointer<CChar>?,
+    version: UnsafePointer<CChar>?,
+    uploadData: UnsafePointer<CChar>?,
+    uploadDataSize: UnsafeMutablePointer<Int>?,
+    conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+) -> MHD_Result {
+    // MHD always passes these; without them the only safe answer is to drop the connection.
+    guard let cls, let connection, let uploadDataSize, let conCls else { return .NO }
+    let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+
+    guard let statePointer = conCls.pointee else {
+        let state = RequestState()
+        if let declared = MHDConnection.contentLength(connection), declared > context.maxBodyBytes {
+            state.bodyTooLarge = true
+        }
+        conCls.pointee = Unmanaged.passRetained(state).toOpaque()  // Released in mhdRequestCompleted.
+        // A client that waits for "100 Continue" has not sent the body yet: answer now instead,
+        // so it never sends it. Without Expect the body is already on its way; it is read and
+        // discarded, so the final answer is not lost to a reset.
+        if state.bodyTooLarge && MHDConnection.expectsContinue(connection) {
+            return respond(context, state, connection, url: url, method: method)
+        }
+        return .YES
+    }
+    let state = Unmanaged<RequestState>.fromOpaque(statePointer).takeUnretainedValue()
+
+    let chunkSize = uploadDataSize.pointee
+    if chunkSize > 0 {
+        if !state.bodyTooLarge && !state.responded {
+            if state.body.count + chunkSize > context.maxBodyBytes {
+                state.bodyTooLarge = true
+                state.body = []
+            } else if let uploadData {
+                state.body.append(contentsOf: UnsafeRawBufferPointer(start: uploadData, count: chunkSize))
+            }
+        }
+        uploadDataSize.pointee = 0  // Consumed (kept or discarded).
+        return .YES
+    }
+    if state.responded { return .YES }
+    return respond(context, state, connection, url: url, method: method)
+}
+
+/// `MHD_RequestCompletedCallback`: frees the request's state.
+func mhdRequestCompleted(
+    cls: UnsafeMutableRawPointer?,
+    connection: OpaquePointer?,
+    conCls: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    reason: MHD_RequestTerminationCode
+) {
+    guard let conCls, let stateRawPointer = conCls.pointee else { return }
+    Unmanaged<RequestState>.fromOpaque(stateRawPointer).release()  // Retained by the first access call.
+    conCls.pointee = nil
+}
+
+/// Runs the handler and queues its response; on failure queues a bare 500 and reports the error.
+private func respond(
+    _ context: ServerContext, _ state: RequestState, _ connection: OpaquePointer,
+    url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?
+) -> MHD_Result {
+    state.responded = true
+    let request = HTTPRequest(
+        method: method.map { String(cString: $0) } ?? "",
+        path: url.map { String(cString: $0) } ?? "",
+        queryItems: MHDConnection.values(connection, kind: .GET_ARGUMENT_KIND),
+        headers: HTTPHeaders(MHDConnection.values(connection, kind: .HEADER_KIND)),
+        body: state.body,
+        bodyTooLarge: state.bodyTooLarge,
+        remoteAddress: MHDConnection.remoteAddress(connection)
+    )
+    state.body = []
+    let response = context.handler(request)
+    do throws(HTTPServerError) {
+        try MHDConnection.queue(response, on: connection)
+        return .YES
+    } catch {
+        context.errorHandler?(error)
+    }
+    do throws(HTTPServerError) {
+        try MHDConnection.queue(HTTPResponse(status: 500), on: connection)
+        return .YES
+    } catch {
+        context.errorHandler?(error)
+        return .NO  // MHD closes the connection.
+    }
+}
