@@ -29,7 +29,7 @@ func usageError(_ problem: String) -> Never {
 var arguments = Array(CommandLine.arguments.dropFirst())
 
 /// Removes `--name VALUE` from the arguments and returns VALUE.
-func takeOption(_ name: String) -> String? {
+@MainActor func takeOption(_ name: String) -> String? {
     guard let index = arguments.firstIndex(of: name) else { return nil }
     guard index + 1 < arguments.count else { usageError("\(name) needs a value") }
     let value = arguments[index + 1]

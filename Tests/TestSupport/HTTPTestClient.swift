@@ -79,7 +79,7 @@ public struct HTTPTestClient: Sendable {
         guard connected == 0 else { throw Failure(description: "connect to port \(port) failed: errno \(errno)") }
         var sent = 0
         while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let count = bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if count <= 0 { break }  // the server may answer and close early (e.g. 413)
             sent += count
         }

@@ -73,7 +73,7 @@ public struct MigrationRunner: Sendable {
             )
             """)
         return try connection.transaction { connection in
-            _ = try connection.query("SELECT pg_advisory_xact_lock(7_262_001)")
+            _ = try connection.query("SELECT pg_advisory_xact_lock(7262001)")
             let done = Set(
                 try connection.query("SELECT version FROM schema_migrations").rows.map {
                     try $0.decode(String.self, at: 0)
