@@ -94,7 +94,9 @@ case "import":
         }
         let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
         let counts = summary.counts.map { "\($0.label): \($0.inserted) inserted, \($0.updated) updated" }
-        say("import \(kind.rawValue): \(summary.rows) rows in \(seconds) s; " + counts.joined(separator: "; "))
+        say(
+            "import \(kind.rawValue): \(summary.rows) rows in \(seconds) s; " + counts.joined(separator: "; ")
+        )
     }
 
 case "key":
@@ -124,11 +126,15 @@ case "key":
         run {
             print("id\tkind\towner\tlabel\tcreated\trevoked")
             for key in try KeyStore().list(on: connection) {
-                print("\(key.id)\t\(key.kind)\t\(key.owner)\t\(key.label)\t\(key.createdAt)\t\(key.revokedAt ?? "-")")
+                print(
+                    "\(key.id)\t\(key.kind)\t\(key.owner)\t\(key.label)\t\(key.createdAt)\t\(key.revokedAt ?? "-")"
+                )
             }
         }
     case "revoke":
-        guard arguments.count == 1, let id = Int64(arguments[0]) else { usageError("key revoke needs a key ID") }
+        guard arguments.count == 1, let id = Int64(arguments[0]) else {
+            usageError("key revoke needs a key ID")
+        }
         let connection = connect()
         run {
             guard try KeyStore().revoke(id: id, on: connection) else {

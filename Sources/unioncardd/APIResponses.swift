@@ -4,10 +4,13 @@ import UnionCardCore
 /// JSON answers and the error envelope `{"error": "<code>", "message": "…"}` of DESIGN.md.
 enum APIResponses {
     /// A JSON body with the given status.
-    static func json(_ status: Int, _ body: [UInt8], headers: [(name: String, value: String)] = []) -> HTTPResponse {
+    static func json(_ status: Int, _ body: [UInt8], headers: [(name: String, value: String)] = [])
+        -> HTTPResponse
+    {
         HTTPResponse(
             status: status,
-            headers: [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")] + headers,
+            headers: [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")]
+                + headers,
             body: body)
     }
 
@@ -50,7 +53,8 @@ enum APIResponses {
 
     static func unavailable() -> HTTPResponse {
         error(
-            503, "unavailable", "The registry is unavailable; nothing was recorded. Retry with the same reference.",
+            503, "unavailable",
+            "The registry is unavailable; nothing was recorded. Retry with the same reference.",
             headers: [("Retry-After", "1")])
     }
 

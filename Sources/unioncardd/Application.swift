@@ -49,12 +49,14 @@ final class Application: Sendable {
         }
         response.headers.append(("X-Request-Id", requestID))
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let milliseconds =
+            Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         // The path is logged without its query string: the query may hold a card code.
         log.write(
             response.status >= 500 ? .warning : .info, "request",
             [
-                "id": requestID, "method": request.method, "path": request.path, "status": String(response.status),
+                "id": requestID, "method": request.method, "path": request.path,
+                "status": String(response.status),
                 "outcome": note, "ms": String(format: "%.2f", milliseconds),
             ])
         return response

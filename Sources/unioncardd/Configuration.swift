@@ -52,11 +52,16 @@ struct Configuration: Sendable, Equatable {
             let argument = arguments[index]
             let known = ["--config"] + keys.compactMap(\.flag)
             guard known.contains(argument) else {
-                throw Problem(description: "unknown argument \(argument) (usage: unioncardd [--config FILE] "
-                    + "[--listen HOST:PORT] [--database CONNINFO])")
+                throw Problem(
+                    description: "unknown argument \(argument) (usage: unioncardd [--config FILE] "
+                        + "[--listen HOST:PORT] [--database CONNINFO])")
             }
             guard index + 1 < arguments.count else { throw Problem(description: "\(argument) needs a value") }
-            if argument == "--config" { configPath = arguments[index + 1] } else { flags[argument] = arguments[index + 1] }
+            if argument == "--config" {
+                configPath = arguments[index + 1]
+            } else {
+                flags[argument] = arguments[index + 1]
+            }
             index += 2
         }
         let path = configPath ?? environment["UNIONCARD_CONFIG"]
@@ -81,16 +86,20 @@ struct Configuration: Sendable, Equatable {
 
     /// Reads `key = value` lines; `#` starts a comment; unknown keys are errors.
     private mutating func applyFile(_ path: String, required: Bool) throws {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        guard let data = FileManager.default.contents(atPath: path),
+            let text = String(data: data, encoding: .utf8)
         else {
             if required { throw Problem(description: "cannot read config file \(path)") }
             return
         }
         for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let line =
+                rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
-            let parts = trimmed.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = trimmed.split(separator: "=", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             guard parts.count == 2 else {
                 throw Problem(description: "\(path):\(number + 1): expected key = value")
             }
@@ -102,7 +111,9 @@ struct Configuration: Sendable, Equatable {
         func integer(_ range: ClosedRange<Int>) throws -> Int {
             guard let number = Int(value), range.contains(number) else {
                 throw Problem(
-                    description: "\(source): \(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                    description:
+                        "\(source): \(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)"
+                )
             }
             return number
         }

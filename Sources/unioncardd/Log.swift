@@ -38,7 +38,8 @@ struct Log: Sendable {
     }
 
     private static func quoted(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" }
+        let needsQuotes =
+            value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" }
         guard needsQuotes else { return value }
         var escaped = ""
         for character in value {

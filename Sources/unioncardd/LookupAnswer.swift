@@ -37,7 +37,8 @@ enum LookupAnswer {
                     discount.field("agreement", string: offer.agreement.code)
                     discount.field("title", string: offer.agreement.title)
                     discount.field(
-                        "percent", numberLiteral: Money.percentLiteral(basisPoints: offer.agreement.basisPoints))
+                        "percent",
+                        numberLiteral: Money.percentLiteral(basisPoints: offer.agreement.basisPoints))
                     discount.field("max_vnd", int: offer.agreement.maxDiscountVND)
                     discount.field("amount_vnd", int: offer.discountVND)
                 }

@@ -73,7 +73,9 @@ struct LookupService: Sendable {
             return Outcome(response: APIResponses.unauthorized("Unknown or revoked key."), note: "bad_key")
         }
         guard key.kind == .merchant, let partnerID = key.partnerID else {
-            return Outcome(response: APIResponses.forbidden("Only merchant keys may look up cards."), note: "not_merchant")
+            return Outcome(
+                response: APIResponses.forbidden("Only merchant keys may look up cards."),
+                note: "not_merchant")
         }
         guard let reference = lookup.reference else {
             return try evaluate(lookup, key: key, partnerID: partnerID, clientAddress, connection)
@@ -81,7 +83,8 @@ struct LookupService: Sendable {
         return try connection.transaction { connection in
             try auditLog.lockReference(keyID: key.id, reference: reference, on: connection)
             if let prior = try auditLog.priorAnswer(keyID: key.id, reference: reference, on: connection) {
-                guard CardCode.parse(prior.codeGiven) == lookup.code, prior.amountVND == lookup.amountVND else {
+                guard CardCode.parse(prior.codeGiven) == lookup.code, prior.amountVND == lookup.amountVND
+                else {
                     return Outcome(
                         response: APIResponses.error(
                             422, "reference_conflict",
@@ -106,7 +109,8 @@ struct LookupService: Sendable {
         let decision = Eligibility.decide(
             card: card, partnerAgreements: agreements, today: today, amountVND: lookup.amountVND)
         let verificationID = UUID().uuidString.lowercased()
-        let body = LookupAnswer.body(verificationID: verificationID, code: lookup.code, card: card, decision: decision)
+        let body = LookupAnswer.body(
+            verificationID: verificationID, code: lookup.code, card: card, decision: decision)
         var agreementCode: String?
         var discount: Int64?
         var reason: String?
@@ -119,9 +123,11 @@ struct LookupService: Sendable {
         }
         try auditLog.append(
             AuditRecord(
-                verificationID: verificationID, keyID: key.id, partnerID: partnerID, codeGiven: lookup.rawCode,
+                verificationID: verificationID, keyID: key.id, partnerID: partnerID,
+                codeGiven: lookup.rawCode,
                 codeType: lookup.code.codeType, cardNumber: card?.cardNumber, memberID: card?.memberID,
-                agreementCode: agreementCode, reason: reason, amountVND: lookup.amountVND, discountVND: discount,
+                agreementCode: agreementCode, reason: reason, amountVND: lookup.amountVND,
+                discountVND: discount,
                 reference: lookup.reference, clientAddress: clientAddress,
                 response: String(decoding: body, as: UTF8.self)),
             on: connection)

@@ -54,7 +54,10 @@ do {
 }
 log.write(
     .info, "listening",
-    ["host": serverConfiguration.host, "port": String(server.boundPort), "threads": String(configuration.threads)])
+    [
+        "host": serverConfiguration.host, "port": String(server.boundPort),
+        "threads": String(configuration.threads),
+    ])
 
 var received: Int32 = 0
 repeat {

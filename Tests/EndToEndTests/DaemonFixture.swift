@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 
 /// A migrated database with a small registry covering every lookup outcome, keys issued with the
@@ -62,7 +63,8 @@ final class DaemonFixture: @unchecked Sendable {
             return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         _ = try ctl(["migrate"])
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         for (kind, csv) in [
@@ -99,7 +101,19 @@ final class DaemonFixture: @unchecked Sendable {
             throw FixtureError(description: "unioncardd did not start")
         }
         client = HTTPTestClient(port: port)
+        Self.running.withLock { $0.append(daemon) }
     }
+
+    /// Daemons still running; suite-wide fixtures live until the test process exits, and a child
+    /// process does not die with its parent, so they are killed at exit.
+    private static let running: Mutex<[BackgroundProcess]> = {
+        atexit {
+            for daemon in DaemonFixture.running.withLock({ $0 }) {
+                _ = daemon.terminate(signal: SIGKILL, waitSeconds: 5)
+            }
+        }
+        return Mutex([])
+    }()
 
     deinit {
         _ = daemon.terminate(signal: SIGTERM, waitSeconds: 10)
@@ -107,13 +121,15 @@ final class DaemonFixture: @unchecked Sendable {
 
     /// `GET /v1/lookup` with a key.
     func lookup(_ key: String, _ query: String) throws -> HTTPTestClient.Response {
-        try client.send("GET", "/v1/lookup?\(query)", headers: [("Authorization", "Bearer \(keys[key] ?? key)")])
+        try client.send(
+            "GET", "/v1/lookup?\(query)", headers: [("Authorization", "Bearer \(keys[key] ?? key)")])
     }
 
     /// Number of audit rows, read as the database owner.
     func auditCount() throws -> Int {
-        Int(try cluster.psql("SELECT count(*) FROM audit_events", database: database)
-            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        Int(
+            try cluster.psql("SELECT count(*) FROM audit_events", database: database)
+                .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
     struct FixtureError: Error, CustomStringConvertible {

@@ -92,7 +92,8 @@ struct LookupEndToEndTests {
 
     @Test("the audit row holds the lookup and the answer as sent")
     func auditRow() throws {
-        let json = try #require(try fixture.lookup("pho", "code=100000000001&amount=80000&reference=POS-A1").json)
+        let json = try #require(
+            try fixture.lookup("pho", "code=100000000001&amount=80000&reference=POS-A1").json)
         let id = try #require(json["verification_id"] as? String)
         let row = try fixture.cluster.psql(
             """
@@ -101,8 +102,9 @@ struct LookupEndToEndTests {
                    || client_addr
             FROM audit_events WHERE verification_id = '\(id)'
             """, database: fixture.database)
-        #expect(row.trimmingCharacters(in: .whitespacesAndNewlines)
-            == "100000000001|100000000001|DV1|A-PHO-HN|approved|80000|10000|POS-A1|127.0.0.1")
+        #expect(
+            row.trimmingCharacters(in: .whitespacesAndNewlines)
+                == "100000000001|100000000001|DV1|A-PHO-HN|approved|80000|10000|POS-A1|127.0.0.1")
     }
 
     @Test("POST with JSON answers like GET")
@@ -110,7 +112,10 @@ struct LookupEndToEndTests {
         let body = Array(#"{"code": "100000000001", "amount": 250000, "reference": "POS-POST-1"}"#.utf8)
         let response = try fixture.client.send(
             "POST", "/v1/lookup",
-            headers: [("Authorization", "Bearer \(fixture.keys["coop"] ?? "")"), ("Content-Type", "application/json")],
+            headers: [
+                ("Authorization", "Bearer \(fixture.keys["coop"] ?? "")"),
+                ("Content-Type", "application/json"),
+            ],
             body: body)
         #expect(response.status == 200)
         #expect((response.json?["discount"] as? [String: Any])?["amount_vnd"] as? Int == 25_000)
@@ -143,7 +148,8 @@ struct LookupEndToEndTests {
         let before = try fixture.auditCount()
         let answers = SendableBox<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
-            let id = (try? fixture.lookup("coop", "code=100000000002&amount=1000&reference=POS-RACE"))?
+            let id =
+                (try? fixture.lookup("coop", "code=100000000002&amount=1000&reference=POS-RACE"))?
                 .json?["verification_id"] as? String
             answers.mutate { $0.append(id ?? "failed") }
         }
@@ -200,10 +206,12 @@ struct LookupEndToEndTests {
     func badRequests() throws {
         let auth = ("Authorization", "Bearer \(fixture.keys["coop"] ?? "")")
         let json = ("Content-Type", "application/json")
-        let invalid = try fixture.client.send("POST", "/v1/lookup", headers: [auth, json], body: Array("{\"code\":".utf8))
+        let invalid = try fixture.client.send(
+            "POST", "/v1/lookup", headers: [auth, json], body: Array("{\"code\":".utf8))
         #expect(invalid.status == 400)
         #expect(invalid.json?["error"] as? String == "invalid_json")
-        let notObject = try fixture.client.send("POST", "/v1/lookup", headers: [auth, json], body: Array("[1]".utf8))
+        let notObject = try fixture.client.send(
+            "POST", "/v1/lookup", headers: [auth, json], body: Array("[1]".utf8))
         #expect(notObject.status == 400)
         let text = try fixture.client.send(
             "POST", "/v1/lookup", headers: [auth, ("Content-Type", "text/plain")], body: Array("code=1".utf8))

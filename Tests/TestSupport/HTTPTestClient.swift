@@ -76,10 +76,14 @@ public struct HTTPTestClient: Sendable {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else { throw Failure(description: "connect to port \(port) failed: errno \(errno)") }
+        guard connected == 0 else {
+            throw Failure(description: "connect to port \(port) failed: errno \(errno)")
+        }
         var sent = 0
         while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let count = bytes[sent...].withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if count <= 0 { break }  // the server may answer and close early (e.g. 413)
             sent += count
         }
@@ -89,7 +93,9 @@ public struct HTTPTestClient: Sendable {
             let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if count == 0 { break }
             if count < 0 {
-                if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure(description: "timed out waiting for the answer") }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    throw Failure(description: "timed out waiting for the answer")
+                }
                 if errno == ECONNRESET, !received.isEmpty { break }
                 throw Failure(description: "recv failed: errno \(errno)")
             }
@@ -113,7 +119,8 @@ public struct HTTPTestClient: Sendable {
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         var body = Array(raw[headerEnd.upperBound...])
         if headers["transfer-encoding"]?.lowercased() == "chunked" {
@@ -130,7 +137,9 @@ public struct HTTPTestClient: Sendable {
         while index < bytes.count {
             guard let lineEnd = bytes[index...].firstRange(of: [13, 10]) else { break }
             let sizeText = String(decoding: bytes[index..<lineEnd.lowerBound], as: UTF8.self)
-            guard let size = Int(sizeText.split(separator: ";").first ?? "", radix: 16), size > 0 else { break }
+            guard let size = Int(sizeText.split(separator: ";").first ?? "", radix: 16), size > 0 else {
+                break
+            }
             let start = lineEnd.upperBound
             guard start + size <= bytes.count else { break }
             result += bytes[start..<(start + size)]

@@ -153,7 +153,9 @@ struct ImportTests {
         #expect(pho.map(\.code) == ["A-HN-PHO"])
 
         func reason(_ card: CardRecord?, _ agreements: [Agreement]) -> String {
-            switch Eligibility.decide(card: card, partnerAgreements: agreements, today: today, amountVND: 100_000) {
+            switch Eligibility.decide(
+                card: card, partnerAgreements: agreements, today: today, amountVND: 100_000)
+            {
             case .eligible(let offer): return "eligible:\(offer.agreement.code):\(offer.discountVND ?? -1)"
             case .denied(let reason): return reason.rawValue
             }
@@ -208,7 +210,8 @@ struct CSVReaderTests {
     @Test("line numbers count physical lines")
     func lineNumbers() throws {
         var lines: [Int] = []
-        try CSVReader(bytes: Array("h\n\"a\nb\"\nc\n\nd".utf8)).forEachRecord { _, line in lines.append(line) }
+        try CSVReader(bytes: Array("h\n\"a\nb\"\nc\n\nd".utf8)).forEachRecord { _, line in lines.append(line)
+        }
         #expect(lines == [1, 2, 4, 6])
     }
 

@@ -70,8 +70,9 @@ struct CSVReader {
                         field.append(byte)
                         index += 1
                     }
-                    guard index >= end || bytes[index] == comma || bytes[index] == newline
-                        || bytes[index] == carriageReturn
+                    guard
+                        index >= end || bytes[index] == comma || bytes[index] == newline
+                            || bytes[index] == carriageReturn
                     else {
                         throw SyntaxError(line: line, message: "unexpected text after a closing quote")
                     }

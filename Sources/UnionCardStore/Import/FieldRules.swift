@@ -16,19 +16,25 @@ enum FieldRules {
             trimmed.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F })
         else {
             return .failure(
-                RowMessage("\(column) must be 1–\(maximumCodeLength) characters without spaces or control characters"))
+                RowMessage(
+                    "\(column) must be 1–\(maximumCodeLength) characters without spaces or control characters"
+                ))
         }
         return .success(trimmed)
     }
 
     /// A trimmed, non-empty human text in NFC without control characters.
-    static func text(_ value: String, _ column: String, allowEmpty: Bool = false) -> Result<String, RowMessage> {
+    static func text(_ value: String, _ column: String, allowEmpty: Bool = false) -> Result<
+        String, RowMessage
+    > {
         let trimmed = value.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping
         if trimmed.isEmpty && !allowEmpty { return .failure(RowMessage("\(column) is empty")) }
         guard trimmed.count <= maximumTextLength,
             !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
         else {
-            return .failure(RowMessage("\(column) must be at most \(maximumTextLength) characters without control characters"))
+            return .failure(
+                RowMessage(
+                    "\(column) must be at most \(maximumTextLength) characters without control characters"))
         }
         return .success(trimmed)
     }
@@ -46,7 +52,9 @@ enum FieldRules {
     }
 
     /// An ISO date, or nil when empty and `allowEmpty`.
-    static func date(_ value: String, _ column: String, allowEmpty: Bool = false) -> Result<String?, RowMessage> {
+    static func date(_ value: String, _ column: String, allowEmpty: Bool = false) -> Result<
+        String?, RowMessage
+    > {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty && allowEmpty { return .success(nil) }
         guard let date = LocalDate(iso: trimmed) else {

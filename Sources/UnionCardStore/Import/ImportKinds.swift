@@ -16,7 +16,9 @@ enum ImportKinds {
                 let isRoot = level == UnitLevel.confederation.rawValue
                 if isRoot != parentText.isEmpty {
                     throw RowMessage(
-                        isRoot ? "a confederation has no parent_code" : "parent_code is empty (only a confederation has none)")
+                        isRoot
+                            ? "a confederation has no parent_code"
+                            : "parent_code is empty (only a confederation has none)")
                 }
                 let parent = parentText.isEmpty ? nil : try FieldRules.code(parentText, "parent_code").get()
                 if parent == code { throw RowMessage("parent_code is the unit itself") }
@@ -103,13 +105,15 @@ enum ImportKinds {
                 let unitCode = try FieldRules.code(fields[2], "unit_code").get()
                 let memberStatus = try FieldRules.oneOf(fields[3], "member_status", MemberStatus.self).get()
                 let cardText = fields[4].trimmingCharacters(in: .whitespaces)
-                guard case .barcode(let cardNumber)? = CardCode.parse(cardText), cardText.utf8.count == 12 else {
+                guard case .barcode(let cardNumber)? = CardCode.parse(cardText), cardText.utf8.count == 12
+                else {
                     throw RowMessage("card_number must be exactly 12 digits")
                 }
                 let vpointText = fields[5].trimmingCharacters(in: .whitespaces)
                 var vpoint: String?
                 if !vpointText.isEmpty {
-                    guard case .vpoint(let code)? = CardCode.parse(vpointText), code.utf8.count == vpointText.utf8.count
+                    guard case .vpoint(let code)? = CardCode.parse(vpointText),
+                        code.utf8.count == vpointText.utf8.count
                     else {
                         throw RowMessage("vpoint_code must be 6–32 letters or digits (and not 12 digits)")
                     }
@@ -118,7 +122,9 @@ enum ImportKinds {
                 let kind = try FieldRules.oneOf(fields[6], "card_kind", CardKind.self).get()
                 let status = try FieldRules.oneOf(fields[7], "card_status", CardStatus.self).get()
                 let issuedOn = try FieldRules.date(fields[8], "issued_on", allowEmpty: true).get()
-                return [memberID, fullName, unitCode, memberStatus, cardNumber, vpoint, kind, status, issuedOn]
+                return [
+                    memberID, fullName, unitCode, memberStatus, cardNumber, vpoint, kind, status, issuedOn,
+                ]
             }.mapError { $0 as? RowMessage ?? RowMessage("invalid row") }
         },
         checks: [
@@ -185,7 +191,8 @@ enum ImportKinds {
                 let code = try FieldRules.code(fields[0], "code").get()
                 let name = try FieldRules.text(fields[1], "name").get()
                 let taxCode = fields[2].trimmingCharacters(in: .whitespaces)
-                guard taxCode.count <= 20, taxCode.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D })
+                guard taxCode.count <= 20,
+                    taxCode.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D })
                 else {
                     throw RowMessage("tax_code must be digits and dashes (at most 20)")
                 }
@@ -224,7 +231,9 @@ enum ImportKinds {
                 let partner = try FieldRules.code(fields[1], "partner_code").get()
                 let unit = try FieldRules.code(fields[2], "unit_code").get()
                 let title = try FieldRules.text(fields[3], "title").get()
-                guard let basisPoints = Money.basisPoints(fromPercent: fields[4].trimmingCharacters(in: .whitespaces))
+                guard
+                    let basisPoints = Money.basisPoints(
+                        fromPercent: fields[4].trimmingCharacters(in: .whitespaces))
                 else {
                     throw RowMessage("percent must be a number from 0 to 100 with at most two decimals")
                 }

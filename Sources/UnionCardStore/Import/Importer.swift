@@ -132,7 +132,8 @@ public struct Importer: Sendable {
                         StoreError.RowProblem(
                             line: line,
                             message: "header must be \(definition.header.joined(separator: ","))"))
-                    throw StoreError(code: .invalidRows, context: "import \(definition.name)", problems: problems)
+                    throw StoreError(
+                        code: .invalidRows, context: "import \(definition.name)", problems: problems)
                 }
                 return
             }
@@ -142,7 +143,8 @@ public struct Importer: Sendable {
             guard fields.count == definition.header.count else {
                 problems.append(
                     StoreError.RowProblem(
-                        line: line, message: "expected \(definition.header.count) fields, found \(fields.count)"))
+                        line: line,
+                        message: "expected \(definition.header.count) fields, found \(fields.count)"))
                 return
             }
             switch definition.stage(fields) {
@@ -160,7 +162,9 @@ public struct Importer: Sendable {
         return rows
     }
 
-    private static func runChecks(_ checks: [String], on connection: PostgresConnection, context: String) throws {
+    private static func runChecks(_ checks: [String], on connection: PostgresConnection, context: String)
+        throws
+    {
         var problems: [StoreError.RowProblem] = []
         for check in checks {
             let result = try connection.query(check + " LIMIT \(maximumReportedProblems)")
@@ -173,7 +177,8 @@ public struct Importer: Sendable {
         if !problems.isEmpty {
             problems.sort { $0.line < $1.line }
             throw StoreError(
-                code: .invalidRows, context: context, problems: Array(problems.prefix(maximumReportedProblems)))
+                code: .invalidRows, context: context,
+                problems: Array(problems.prefix(maximumReportedProblems)))
         }
     }
 }

@@ -30,7 +30,9 @@ public struct KeyStore: Sendable {
     public init() {}
 
     /// Stores a new key for `owner` and returns the credential, whose secret is shown once.
-    public func issue(owner: Owner, label: String, on connection: PostgresConnection) throws -> APIKeyCredential {
+    public func issue(owner: Owner, label: String, on connection: PostgresConnection) throws
+        -> APIKeyCredential
+    {
         let secret = APIKeyCredential.newSecret()
         let hash = "\\x" + APIKeyCredential(id: 0, secret: secret).secretHash.map(Self.hexByte).joined()
         let result: PostgresResult
@@ -70,14 +72,16 @@ public struct KeyStore: Sendable {
             Listing(
                 id: try row.decode(Int64.self, at: 0), kind: try row.decode(String.self, at: 1),
                 owner: try row.decode(String.self, at: 2), label: try row.decode(String.self, at: 3),
-                createdAt: try row.decode(String.self, at: 4), revokedAt: try row.decodeIfPresent(String.self, at: 5))
+                createdAt: try row.decode(String.self, at: 4),
+                revokedAt: try row.decodeIfPresent(String.self, at: 5))
         }
     }
 
     /// Revokes a key; false when no such key exists. Revoking twice keeps the first time.
     public func revoke(id: Int64, on connection: PostgresConnection) throws -> Bool {
         let result = try connection.query(
-            "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id", [String(id)])
+            "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id",
+            [String(id)])
         return !result.rows.isEmpty
     }
 

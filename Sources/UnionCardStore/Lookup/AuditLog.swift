@@ -55,7 +55,8 @@ public struct AuditLog: Sendable {
         ).rows
         guard let row = rows.first else { return nil }
         return PriorAnswer(
-            codeGiven: try row.decode(String.self, at: 0), amountVND: try row.decodeIfPresent(Int64.self, at: 1),
+            codeGiven: try row.decode(String.self, at: 0),
+            amountVND: try row.decodeIfPresent(Int64.self, at: 1),
             response: try row.decode(String.self, at: 2))
     }
 

@@ -65,7 +65,8 @@ public struct RegistryReader: Sendable {
             throw StoreError(code: .unexpectedData, context: "card row")
         }
         return CardRecord(
-            cardNumber: try row.decode(String.self, at: 0), vpointCode: try row.decodeIfPresent(String.self, at: 1),
+            cardNumber: try row.decode(String.self, at: 0),
+            vpointCode: try row.decodeIfPresent(String.self, at: 1),
             kind: kind, status: status, memberID: try row.decode(String.self, at: 4),
             memberFullName: try row.decode(String.self, at: 5), memberStatus: memberStatus, unitPath: path)
     }
@@ -86,14 +87,17 @@ public struct RegistryReader: Sendable {
                 code: try row.decode(String.self, at: 0), title: try row.decode(String.self, at: 1),
                 signingUnitPath: path, basisPoints: try row.decode(Int.self, at: 3),
                 maxDiscountVND: try row.decodeIfPresent(Int64.self, at: 4),
-                minPurchaseVND: try row.decode(Int64.self, at: 5), cardKinds: kinds, validFrom: from, validTo: to)
+                minPurchaseVND: try row.decode(Int64.self, at: 5), cardKinds: kinds, validFrom: from,
+                validTo: to)
         }
     }
 
     /// Decodes bytea's text form `\x0a1b…`.
     static func bytea(_ text: String) throws -> [UInt8] {
         let utf8 = Array(text.utf8)
-        guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"), utf8.count % 2 == 0 else {
+        guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"),
+            utf8.count % 2 == 0
+        else {
             throw StoreError(code: .unexpectedData, context: "bytea")
         }
         func nibble(_ byte: UInt8) throws -> UInt8 {
@@ -103,6 +107,8 @@ public struct RegistryReader: Sendable {
             default: throw StoreError(code: .unexpectedData, context: "bytea")
             }
         }
-        return try stride(from: 2, to: utf8.count, by: 2).map { try nibble(utf8[$0]) << 4 | nibble(utf8[$0 + 1]) }
+        return try stride(from: 2, to: utf8.count, by: 2).map {
+            try nibble(utf8[$0]) << 4 | nibble(utf8[$0 + 1])
+        }
     }
 }
