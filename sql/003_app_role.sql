@@ -1,10 +1,13 @@
 -- The daemon's login role: it reads the registry and appends audit rows, nothing more.
--- Roles are cluster-wide, so create it only when missing; the grants are per database.
+-- Roles are cluster-wide, so create it only when missing (another database's migration may be
+-- creating it at the same moment: that race is harmless); the grants are per database.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'unioncard_app') THEN
         CREATE ROLE unioncard_app LOGIN;
     END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
 END
 $$;
 
