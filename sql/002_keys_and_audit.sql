@@ -25,7 +25,11 @@ CREATE TABLE audit_events (
     code_type       text NOT NULL CHECK (code_type IN ('card', 'vpoint')),
     card_number     text,
     member_id       text,
-    agreement_code  text,
+    -- Where the member and the agreement stood in the union tree at lookup time, so that an
+    -- auditor's scope is a prefix test on the row itself, unaffected by later re-imports.
+    member_unit_path    text,
+    agreement_code      text,
+    agreement_unit_path text,
     outcome         text NOT NULL CHECK (outcome IN ('approved', 'denied')),
     reason          text,
     amount_vnd      bigint,

@@ -11,13 +11,15 @@ import UnionCardStore
 /// Runs on libmicrohttpd's pool threads, never on the Swift concurrency pool: libpq blocks.
 struct LookupService: Sendable {
     let pool: PostgresPool
+    let authenticator: Authenticator
     let calendar: LocalCalendar
     let maxBodyBytes: Int
     private let reader = RegistryReader()
     private let auditLog = AuditLog()
 
-    init(pool: PostgresPool, calendar: LocalCalendar, maxBodyBytes: Int) {
+    init(pool: PostgresPool, authenticator: Authenticator, calendar: LocalCalendar, maxBodyBytes: Int) {
         self.pool = pool
+        self.authenticator = authenticator
         self.calendar = calendar
         self.maxBodyBytes = maxBodyBytes
     }
@@ -40,10 +42,10 @@ struct LookupService: Sendable {
                 return Outcome(response: APIResponses.unsupportedMediaType(), note: "media_type")
             }
         }
-        guard let credential = Self.bearerCredential(request.headers["Authorization"]) else {
-            return Outcome(
-                response: APIResponses.unauthorized("Send the terminal's key as Authorization: Bearer uck_…"),
-                note: "no_key")
+        let credential: APIKeyCredential
+        switch Authenticator.credential(from: request.headers["Authorization"]) {
+        case .success(let value): credential = value
+        case .failure(let rejection): return Outcome(response: rejection.response, note: "no_key")
         }
         let parsed =
             request.method == "POST"
@@ -55,28 +57,29 @@ struct LookupService: Sendable {
         case .failure(let input): return Outcome(response: APIResponses.badRequest(input), note: input.error)
         }
         do {
+            let key: StoredKey
+            switch try authenticator.key(for: credential) {
+            case .success(let value): key = value
+            case .failure(let rejection): return Outcome(response: rejection.response, note: "bad_key")
+            }
+            guard key.kind == .merchant, let partnerID = key.partnerID else {
+                return Outcome(
+                    response: APIResponses.forbidden("Only merchant keys may look up cards."),
+                    note: "not_merchant")
+            }
             return try pool.withConnection { connection in
-                try authorizeAndEvaluate(lookup, credential, request.remoteAddress, connection)
+                try lookUp(lookup, key: key, partnerID: partnerID, request.remoteAddress, connection)
             }
         } catch {
             return Outcome(response: APIResponses.unavailable(), note: "database")
         }
     }
 
-    private func authorizeAndEvaluate(
-        _ lookup: LookupRequest, _ credential: APIKeyCredential, _ clientAddress: String,
+    /// Evaluates, or replays the first answer when the reference was seen before.
+    private func lookUp(
+        _ lookup: LookupRequest, key: StoredKey, partnerID: Int64, _ clientAddress: String,
         _ connection: PostgresConnection
     ) throws -> Outcome {
-        guard let key = try reader.key(id: credential.id, on: connection), !key.isRevoked,
-            APIKeyCredential.constantTimeEquals(key.secretHash, credential.secretHash)
-        else {
-            return Outcome(response: APIResponses.unauthorized("Unknown or revoked key."), note: "bad_key")
-        }
-        guard key.kind == .merchant, let partnerID = key.partnerID else {
-            return Outcome(
-                response: APIResponses.forbidden("Only merchant keys may look up cards."),
-                note: "not_merchant")
-        }
         guard let reference = lookup.reference else {
             return try evaluate(lookup, key: key, partnerID: partnerID, clientAddress, connection)
         }
@@ -111,12 +114,12 @@ struct LookupService: Sendable {
         let verificationID = UUID().uuidString.lowercased()
         let body = LookupAnswer.body(
             verificationID: verificationID, code: lookup.code, card: card, decision: decision)
-        var agreementCode: String?
+        var agreement: Agreement?
         var discount: Int64?
         var reason: String?
         switch decision {
         case .eligible(let offer):
-            agreementCode = offer.agreement.code
+            agreement = offer.agreement
             discount = offer.discountVND
         case .denied(let denial):
             reason = denial.rawValue
@@ -126,17 +129,13 @@ struct LookupService: Sendable {
                 verificationID: verificationID, keyID: key.id, partnerID: partnerID,
                 codeGiven: lookup.rawCode,
                 codeType: lookup.code.codeType, cardNumber: card?.cardNumber, memberID: card?.memberID,
-                agreementCode: agreementCode, reason: reason, amountVND: lookup.amountVND,
+                memberUnitPath: card?.unitPath.rawValue, agreementCode: agreement?.code,
+                agreementUnitPath: agreement?.signingUnitPath.rawValue, reason: reason,
+                amountVND: lookup.amountVND,
                 discountVND: discount,
                 reference: lookup.reference, clientAddress: clientAddress,
                 response: String(decoding: body, as: UTF8.self)),
             on: connection)
         return Outcome(response: APIResponses.json(200, body), note: reason ?? "approved")
-    }
-
-    /// The credential after `Bearer `, when well-formed.
-    static func bearerCredential(_ header: String?) -> APIKeyCredential? {
-        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
-        return APIKeyCredential(parsing: header.dropFirst(7).trimmingCharacters(in: .whitespaces))
     }
 }

@@ -27,7 +27,8 @@ let pool = PostgresPool(conninfo: configuration.database, size: configuration.da
 let maxBodyBytes = 16 * 1024
 let application = Application(
     lookup: LookupService(
-        pool: pool, calendar: LocalCalendar(timeZone: configuration.timeZone), maxBodyBytes: maxBodyBytes),
+        pool: pool, authenticator: Authenticator(pool: pool),
+        calendar: LocalCalendar(timeZone: configuration.timeZone), maxBodyBytes: maxBodyBytes),
     pool: pool, log: log)
 
 var serverConfiguration = HTTPServerConfiguration()

@@ -19,9 +19,9 @@ public struct AuditLog: Sendable {
         name: "insert_audit_event",
         sql: """
             INSERT INTO audit_events (verification_id, key_id, partner_id, code_given, code_type, card_number,
-                member_id, agreement_code, outcome, reason, amount_vnd, discount_vnd, reference, client_addr,
-                response)
-            VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                member_id, member_unit_path, agreement_code, agreement_unit_path, outcome, reason, amount_vnd,
+                discount_vnd, reference, client_addr, response)
+            VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
             """)
 
     // Same-reference requests of one key queue behind one transaction-scoped lock, so two
@@ -66,7 +66,9 @@ public struct AuditLog: Sendable {
             Self.insert,
             [
                 record.verificationID, String(record.keyID), String(record.partnerID), record.codeGiven,
-                record.codeType, record.cardNumber, record.memberID, record.agreementCode, record.outcome,
+                record.codeType, record.cardNumber, record.memberID, record.memberUnitPath,
+                record.agreementCode,
+                record.agreementUnitPath, record.outcome,
                 record.reason, record.amountVND.map { String($0) }, record.discountVND.map { String($0) },
                 record.reference, record.clientAddress, record.response,
             ])

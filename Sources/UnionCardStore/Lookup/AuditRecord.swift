@@ -14,8 +14,12 @@ public struct AuditRecord: Sendable, Equatable {
     public var cardNumber: String?
     /// Its member, if any.
     public var memberID: String?
+    /// The member's union path at lookup time, if a card was found.
+    public var memberUnitPath: String?
     /// The agreement applied, for approvals.
     public var agreementCode: String?
+    /// The signing union's path of that agreement.
+    public var agreementUnitPath: String?
     /// The denial reason code, nil for an approval.
     public var reason: String?
     /// The purchase amount given, if any.
@@ -32,7 +36,8 @@ public struct AuditRecord: Sendable, Equatable {
     /// Creates a record.
     public init(
         verificationID: String, keyID: Int64, partnerID: Int64, codeGiven: String, codeType: String,
-        cardNumber: String?, memberID: String?, agreementCode: String?, reason: String?, amountVND: Int64?,
+        cardNumber: String?, memberID: String?, memberUnitPath: String?, agreementCode: String?,
+        agreementUnitPath: String?, reason: String?, amountVND: Int64?,
         discountVND: Int64?, reference: String?, clientAddress: String, response: String
     ) {
         self.verificationID = verificationID
@@ -42,7 +47,9 @@ public struct AuditRecord: Sendable, Equatable {
         self.codeType = codeType
         self.cardNumber = cardNumber
         self.memberID = memberID
+        self.memberUnitPath = memberUnitPath
         self.agreementCode = agreementCode
+        self.agreementUnitPath = agreementUnitPath
         self.reason = reason
         self.amountVND = amountVND
         self.discountVND = discountVND

@@ -8,8 +8,8 @@ public struct RegistryReader: Sendable {
     static let findKey = PostgresStatement(
         name: "find_key",
         sql: """
-            SELECT k.id, k.kind, k.partner_id, p.code, k.secret_hash, k.revoked_at IS NOT NULL
-            FROM api_keys k LEFT JOIN partners p ON p.id = k.partner_id
+            SELECT k.id, k.kind, k.partner_id, p.code, k.secret_hash, k.revoked_at IS NOT NULL, u.path
+            FROM api_keys k LEFT JOIN partners p ON p.id = k.partner_id LEFT JOIN units u ON u.id = k.unit_id
             WHERE k.id = $1
             """)
 
@@ -45,6 +45,7 @@ public struct RegistryReader: Sendable {
             id: try row.decode(Int64.self, at: 0), kind: kind,
             partnerID: try row.decodeIfPresent(Int64.self, at: 2),
             partnerCode: try row.decodeIfPresent(String.self, at: 3),
+            unitPath: try row.decodeIfPresent(String.self, at: 6),
             secretHash: try Self.bytea(row.decode(String.self, at: 4)),
             isRevoked: try row.decode(Bool.self, at: 5))
     }

@@ -16,8 +16,25 @@ public struct StoredKey: Sendable, Equatable {
     public var partnerID: Int64?
     /// The partner's code, for merchant keys.
     public var partnerCode: String?
+    /// Materialized path of the auditor's union, for auditor keys.
+    public var unitPath: String?
     /// SHA-256 of the secret.
     public var secretHash: [UInt8]
     /// Whether the key was revoked.
     public var isRevoked: Bool
+
+    /// Creates a key value.
+    public init(
+        id: Int64, kind: Kind, partnerID: Int64?, partnerCode: String?, unitPath: String?,
+        secretHash: [UInt8],
+        isRevoked: Bool
+    ) {
+        self.id = id
+        self.kind = kind
+        self.partnerID = partnerID
+        self.partnerCode = partnerCode
+        self.unitPath = unitPath
+        self.secretHash = secretHash
+        self.isRevoked = isRevoked
+    }
 }
