@@ -9,11 +9,11 @@ final class Application: Sendable {
     private let log: Log
     private let requestCounter = Atomic<UInt64>(0)
 
-    init(lookup: LookupService, pool: PostgresPool, log: Log) {
+    init(lookup: LookupService, pool: PostgresPool, cache: RegistryCache, log: Log) {
         self.log = log
         var router = Router()
         let lookupHandler: HTTPHandler = { request in
-            let outcome = lookup.handle(request)
+            let outcome: LookupOutcome = lookup.handle(request)
             return Self.annotated(outcome.response, note: outcome.note)
         }
         router.add("GET", "/v1/lookup", lookupHandler)
@@ -24,10 +24,13 @@ final class Application: Sendable {
         router.add("GET", "/readyz") { _ in
             do {
                 _ = try pool.withConnection { try $0.query("SELECT 1") }
-                return APIResponses.json(200, Array(#"{"status":"ready"}"#.utf8))
             } catch {
                 return APIResponses.error(503, "unavailable", "The registry database is unreachable.")
             }
+            guard cache.current != nil else {
+                return APIResponses.error(503, "unavailable", "The registry is not loaded yet.")
+            }
+            return APIResponses.json(200, Array(#"{"status":"ready"}"#.utf8))
         }
         self.router = router
     }

@@ -8,10 +8,13 @@ struct Configuration: Sendable, Equatable {
     var database = ""
     /// Time zone of agreement validity dates.
     var timeZone = "Asia/Ho_Chi_Minh"
-    /// libmicrohttpd worker threads; each blocks while its request talks to PostgreSQL.
-    var threads = 8
-    /// PostgreSQL connections held open.
-    var databasePoolSize = 8
+    /// libmicrohttpd worker threads; each blocks while its request waits for its batch, so this
+    /// bounds the lookups in flight (and so the batch size).
+    var threads = 32
+    /// Threads that run lookup batches, each on its own database connection.
+    var lookupWorkers = 3
+    /// PostgreSQL connections held open (lookup workers plus readiness and other requests).
+    var databasePoolSize = 6
     /// Seconds an idle or slow client keeps its connection.
     var connectionTimeoutSeconds = 30
     /// Simultaneous client connections.
@@ -35,6 +38,7 @@ struct Configuration: Sendable, Equatable {
         ("database", "UNIONCARD_DATABASE", "--database"),
         ("timezone", "UNIONCARD_TIMEZONE", nil),
         ("threads", "UNIONCARD_THREADS", nil),
+        ("lookup_workers", "UNIONCARD_LOOKUP_WORKERS", nil),
         ("database_pool_size", "UNIONCARD_DATABASE_POOL_SIZE", nil),
         ("connection_timeout", "UNIONCARD_CONNECTION_TIMEOUT", nil),
         ("connection_limit", "UNIONCARD_CONNECTION_LIMIT", nil),
@@ -126,7 +130,8 @@ struct Configuration: Sendable, Equatable {
             }
             timeZone = value
         case "threads": threads = try integer(1...256)
-        case "database_pool_size": databasePoolSize = try integer(1...90)
+        case "lookup_workers": lookupWorkers = try integer(1...32)
+        case "database_pool_size": databasePoolSize = try integer(2...90)
         case "connection_timeout": connectionTimeoutSeconds = try integer(1...3600)
         case "connection_limit": connectionLimit = try integer(1...100_000)
         case "per_ip_connection_limit": perIPConnectionLimit = try integer(0...100_000)

@@ -24,12 +24,18 @@ for stopSignal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&stopSignals, stopSignal
 pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
 let pool = PostgresPool(conninfo: configuration.database, size: configuration.databasePoolSize)
+let cache = RegistryCache(conninfo: configuration.database, log: log)
+cache.start()
+let batcher = LookupBatcher(
+    pool: pool, calendar: LocalCalendar(timeZone: configuration.timeZone),
+    workers: configuration.lookupWorkers,
+    maxBatch: 128)
+batcher.start()
 let maxBodyBytes = 16 * 1024
 let application = Application(
     lookup: LookupService(
-        pool: pool, authenticator: Authenticator(pool: pool),
-        calendar: LocalCalendar(timeZone: configuration.timeZone), maxBodyBytes: maxBodyBytes),
-    pool: pool, log: log)
+        authenticator: Authenticator(cache: cache), batcher: batcher, maxBodyBytes: maxBodyBytes),
+    pool: pool, cache: cache, log: log)
 
 var serverConfiguration = HTTPServerConfiguration()
 do {
@@ -68,6 +74,7 @@ repeat {
 log.write(.info, "stopping", ["signal": String(received)])
 server.quiesce()
 server.stop()
+cache.stop()
 pool.close()
 log.write(.info, "stopped")
 exit(0)

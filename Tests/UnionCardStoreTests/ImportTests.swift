@@ -117,9 +117,10 @@ struct ImportTests {
             """)
         #expect(summary.counts.map(\.inserted) == [0, 0, 1])
         #expect(summary.counts.map(\.updated) == [0, 1, 0])
-        let reader = RegistryReader()
-        let old = try reader.card(.barcode("100000000001"), on: fixture.connection)
-        let new = try reader.card(.vpoint("VPAN0099"), on: fixture.connection)
+        let cards = try RegistryReader().cards(
+            [.barcode("100000000001"), .vpoint("VPAN0099")], on: fixture.connection)
+        let old = cards[.barcode("100000000001")]
+        let new = cards[.vpoint("VPAN0099")]
         #expect(old?.status == .replaced)
         #expect(new?.status == .active)
         #expect(new?.kind == .linked)
@@ -140,16 +141,19 @@ struct ImportTests {
     func subtreeScope() throws {
         let fixture = try StoreFixture()
         try fixture.loadSampleRegistry()
-        let reader = RegistryReader()
         let today = LocalDate(year: 2026, month: 12, day: 3)
         guard let today else { Issue.record("bad date"); return }
         let partners = try fixture.connection.query("SELECT code, id FROM partners").rows
         var ids: [String: Int64] = [:]
         for row in partners { ids[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1) }
-        let hanoi = try reader.card(.barcode("100000000001"), on: fixture.connection)
-        let saigon = try reader.card(.vpoint("VPNGOC02"), on: fixture.connection)
-        let pho = try reader.agreements(partnerID: ids["PHO"] ?? -1, on: today, on: fixture.connection)
-        let coop = try reader.agreements(partnerID: ids["COOP"] ?? -1, on: today, on: fixture.connection)
+        let cards = try RegistryReader().cards(
+            [.barcode("100000000001"), .vpoint("VPNGOC02"), .barcode("999999999999")], on: fixture.connection)
+        #expect(cards.count == 4, "both codes of each found card, nothing for the unknown one")
+        let hanoi = cards[.barcode("100000000001")]
+        let saigon = cards[.vpoint("VPNGOC02")]
+        let agreements = try RegistrySnapshot.loadAgreements(on: fixture.connection)
+        let pho = agreements[ids["PHO"] ?? -1] ?? []
+        let coop = agreements[ids["COOP"] ?? -1] ?? []
         #expect(pho.map(\.code) == ["A-HN-PHO"])
 
         func reason(_ card: CardRecord?, _ agreements: [Agreement]) -> String {
