@@ -19,13 +19,15 @@ final class LookupBatcher: Sendable {
     private let calendar: LocalCalendar
     private let workers: Int
     private let maxBatch: Int
+    private let metrics: Metrics
     private let reader = RegistryReader()
     private let auditLog = AuditLog()
 
     /// Seconds an HTTP thread waits for its batch before answering 503.
     static let answerTimeoutSeconds = 10.0
 
-    init(pool: PostgresPool, calendar: LocalCalendar, workers: Int, maxBatch: Int) {
+    init(pool: PostgresPool, calendar: LocalCalendar, workers: Int, maxBatch: Int, metrics: Metrics) {
+        self.metrics = metrics
         self.pool = pool
         self.calendar = calendar
         self.workers = workers
@@ -39,6 +41,11 @@ final class LookupBatcher: Sendable {
             thread.name = "lookup-batch-\(index)"
             thread.start()
         }
+    }
+
+    /// Lookups waiting for a worker.
+    var queued: Int {
+        queue.withLock { $0.count }
     }
 
     /// Queues a lookup and blocks until its batch is committed.
@@ -63,7 +70,9 @@ final class LookupBatcher: Sendable {
             let outcomes: [LookupOutcome]
             do {
                 outcomes = try pool.withConnection { try process(batch, on: $0) }
+                metrics.observe("unioncard_lookup_batch_size", Double(batch.count))
             } catch {
+                metrics.increment("unioncard_audit_batches_failed_total")
                 outcomes = batch.map { _ in
                     LookupOutcome(response: APIResponses.unavailable(), note: "database")
                 }
