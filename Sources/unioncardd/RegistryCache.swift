@@ -103,10 +103,12 @@ final class RegistryCache: Sendable {
         let keysChanged = all || !(tables ?? []).isDisjoint(with: ["api_keys", "partners", "units"])
         let agreementsChanged = all || !(tables ?? []).isDisjoint(with: ["agreements", "units"])
         let keys = keysChanged ? try RegistrySnapshot.loadKeys(on: connection) : nil
+        let limits = keysChanged ? try RegistrySnapshot.loadPartnerRateLimits(on: connection) : nil
         let agreements = agreementsChanged ? try RegistrySnapshot.loadAgreements(on: connection) : nil
         snapshot.withLock { current in
             var next = current ?? RegistrySnapshot()
             if let keys { next.keys = keys }
+            if let limits { next.partnerRateLimits = limits }
             if let agreements { next.agreementsByPartner = agreements }
             current = next
         }

@@ -30,21 +30,27 @@ sigemptyset(&handledSignals)
 for handled in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&handledSignals, handled) }
 pthread_sigmask(SIG_BLOCK, &handledSignals, nil)
 
+StartupCheck.run(conninfo: configuration.database, log: log)
 let metrics = Metrics()
 let pool = PostgresPool(conninfo: configuration.database, size: configuration.databasePoolSize)
 let cache = RegistryCache(conninfo: configuration.database, log: log, metrics: metrics)
 cache.start()
+let abuseGuard = AbuseGuard(settings: configuration.abuseSettings)
 let batcher = LookupBatcher(
     pool: pool, calendar: LocalCalendar(timeZone: configuration.timeZone),
     workers: configuration.lookupWorkers,
-    maxBatch: 128, metrics: metrics)
+    maxBatch: 128, metrics: metrics, abuseGuard: abuseGuard, log: log)
 batcher.start()
 registerGauges(metrics: metrics, pool: pool, cache: cache, batcher: batcher)
+metrics.gauge("unioncard_keys_locked", help: "Keys locked for enumeration right now.") {
+    Double(abuseGuard.lockedKeys)
+}
 
 let maxBodyBytes = 16 * 1024
 let application = Application(
     lookup: LookupService(
-        authenticator: Authenticator(cache: cache), batcher: batcher, maxBodyBytes: maxBodyBytes),
+        authenticator: Authenticator(cache: cache), batcher: batcher, abuseGuard: abuseGuard,
+        maxBodyBytes: maxBodyBytes),
     pool: pool, cache: cache, metrics: metrics, log: log)
 
 var serverConfiguration = HTTPServerConfiguration()

@@ -109,6 +109,30 @@ struct OperationsTests {
         #expect(Int(recorded) == answered.value.count)
     }
 
+    @Test(
+        "the daemon refuses to start with a role that can rewrite the audit trail, or without durable commits",
+        arguments: [
+            ("postgres", "", "may DELETE audit_events"),
+            ("unioncard_app", "options='-c synchronous_commit=off'", "synchronous_commit is off"),
+        ])
+    func refusesUnsafeSession(user: String, options: String, problem: String) throws {
+        let cluster = try TemporaryPostgres.shared()
+        let database = try cluster.createDatabase(prefix: "unsafe")
+        let migrate = try runProcess(
+            BuildProducts.path(of: "unioncardctl"),
+            ["--database", cluster.conninfo(database: database), "migrate"])
+        #expect(migrate.status == 0)
+        let run = try runProcess(
+            BuildProducts.path(of: "unioncardd"),
+            [
+                "--listen", "127.0.0.1:0", "--database",
+                cluster.conninfo(database: database, user: user) + " " + options,
+            ], timeoutSeconds: 30)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("refusing to serve"))
+        #expect(run.stderr.contains(problem))
+    }
+
     @Test("GET /metrics: Prometheus text with requests, lookups, latency, batches and the pool")
     func metrics() throws {
         let fixture = try DaemonFixture()
