@@ -97,8 +97,13 @@ final class DaemonFixture: @unchecked Sendable {
                 "--listen", "127.0.0.1:0", "--database",
                 cluster.conninfo(database: database, user: "unioncard_app"),
             ] + extraArguments,
-            environment: ["UNIONCARD_THREADS": "4", "UNIONCARD_DATABASE_POOL_SIZE": "4"].merging(environment)
-            { $1 })
+            // Rate limit and lockout are off unless a test turns them on: most suites look up far
+            // faster than a till does.
+            environment: [
+                "UNIONCARD_THREADS": "4", "UNIONCARD_DATABASE_POOL_SIZE": "4",
+                "UNIONCARD_RATE_LIMIT_PER_MINUTE": "0",
+                "UNIONCARD_LOCKOUT_THRESHOLD": "0",
+            ].merging(environment) { $1 })
         guard let line = daemon.waitForStderr(containing: "msg=listening", timeoutSeconds: 30),
             let portText = line.split(separator: " ").first(where: { $0.hasPrefix("port=") })?.dropFirst(5),
             let port = Int(portText)
