@@ -9,7 +9,7 @@ final class Application: Sendable {
     private let log: Log
     private let requestCounter = Atomic<UInt64>(0)
 
-    init(lookup: LookupService, pool: PostgresPool, cache: RegistryCache, log: Log) {
+    init(lookup: LookupService, pool: PostgresPool, cache: RegistryCache, log: Log, events: EventsService) {
         self.log = log
         var router = Router()
         let lookupHandler: HTTPHandler = { request in
@@ -18,6 +18,14 @@ final class Application: Sendable {
         }
         router.add("GET", "/v1/lookup", lookupHandler)
         router.add("POST", "/v1/lookup", lookupHandler)
+        router.add("GET", "/v1/events") { request in
+            let outcome = events.events(request)
+            return Self.annotated(outcome.response, note: outcome.note)
+        }
+        router.add("GET", "/v1/events/summary") { request in
+            let outcome = events.summary(request)
+            return Self.annotated(outcome.response, note: outcome.note)
+        }
         router.add("GET", "/healthz") { _ in
             APIResponses.json(200, Array(#"{"status":"ok"}"#.utf8))
         }

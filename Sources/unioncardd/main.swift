@@ -35,7 +35,11 @@ let maxBodyBytes = 16 * 1024
 let application = Application(
     lookup: LookupService(
         authenticator: Authenticator(cache: cache), batcher: batcher, maxBodyBytes: maxBodyBytes),
-    pool: pool, cache: cache, log: log)
+    pool: pool, cache: cache, log: log,
+    events: EventsService(
+        authenticator: Authenticator(cache: cache), pool: pool, timeZone: configuration.timeZone, log: log))
+let auditSealer = AuditSealerThread(conninfo: configuration.database, log: log)
+auditSealer.start()
 
 var serverConfiguration = HTTPServerConfiguration()
 do {
@@ -75,6 +79,7 @@ log.write(.info, "stopping", ["signal": String(received)])
 server.quiesce()
 server.stop()
 cache.stop()
+auditSealer.stop()
 pool.close()
 log.write(.info, "stopped")
 exit(0)
