@@ -70,8 +70,9 @@ final class EventsFixture: Sendable {
         var hnOnly: [String] = []
         var unknown = ""
         for round in 0..<2 {
-            hnOnly.append(try lookup("coop", "code=100000000001&amount=\(250_000 + round)"))  // HN member, TLD agreement
-            hcmOnly.append(try lookup("coop", "code=VPNGOC02&amount=\(500_000 + round)"))  // HCM member, TLD agreement
+            // HN member, TLD agreement; then HCM member, TLD agreement.
+            hnOnly.append(try lookup("coop", "code=100000000001&amount=\(250_000 + round)"))
+            hcmOnly.append(try lookup("coop", "code=VPNGOC02&amount=\(500_000 + round)"))
             hnOnly.append(try lookup("pho", "code=100000000001&amount=80000"))  // HN member, HN agreement
             hcmOnly.append(try lookup("pho", "code=100000000002&amount=100000"))  // out_of_scope, HCM member
             unknown = try lookup("coop", "code=999999999999&amount=1000")
