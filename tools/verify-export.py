@@ -21,7 +21,9 @@ first bad sequence number, 2 when the file cannot be read.
 """
 
 import hashlib
+import itertools
 import json
+import re
 import sys
 
 FORMAT_TAG = "unioncard-audit-v1"
@@ -52,71 +54,75 @@ def encode_row(row):
     return b"".join(out)
 
 
-def parse_csv(text):
-    """RFC 4180, keeping NULL (unquoted empty field) apart from "" (quoted empty field)."""
-    rows, row, field, quoted, i, n = [], [], [], False, 0, len(text)
-    at_field_start = True
-    while i < n:
-        c = text[i]
-        if at_field_start and c == '"':
-            quoted, at_field_start = True, False
-            i += 1
-            while True:
-                if i >= n:
-                    raise ValueError("unterminated quoted field")
-                if text[i] == '"':
-                    if i + 1 < n and text[i + 1] == '"':
-                        field.append('"')
-                        i += 2
-                        continue
-                    i += 1
-                    break
-                field.append(text[i])
-                i += 1
-            continue
-        if c == ",":
-            row.append("".join(field) if (field or quoted) else None)
-            field, quoted, at_field_start = [], False, True
-            i += 1
-        elif c == "\r" or c == "\n":
-            row.append("".join(field) if (field or quoted) else None)
-            rows.append(row)
-            row, field, quoted, at_field_start = [], [], False, True
-            i += 2 if (c == "\r" and i + 1 < n and text[i + 1] == "\n") else 1
+# One CSV field: quoted (group 1, quotes doubled inside) or bare (group 2; empty bare = NULL).
+FIELD = re.compile(r'"((?:[^"]|"")*)"|([^,"\r\n]*)')
+
+
+def parse_record(text):
+    """One CSV record (without its line end) -> fields; None for NULL, "" for a quoted empty field."""
+    fields, pos, n = [], 0, len(text)
+    while True:
+        match = FIELD.match(text, pos)
+        if match.group(1) is not None:
+            fields.append(match.group(1).replace('""', '"'))
         else:
-            if quoted:
-                raise ValueError("text after a closing quote")
-            field.append(c)
-            at_field_start = False
-            i += 1
-    if field or quoted or row:
-        row.append("".join(field) if (field or quoted) else None)
-        rows.append(row)
-    return rows
+            fields.append(match.group(2) or None)
+        pos = match.end()
+        if pos == n:
+            return fields
+        if text[pos] != ",":
+            raise ValueError("text after a closing quote")
+        pos += 1
+        if pos == n:
+            fields.append(None)
+            return fields
 
 
-def read_rows(data, fmt):
-    text = data.decode("utf-8")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+def csv_records(lines):
+    """RFC 4180 records from lines (a record may span lines inside quotes), streamed."""
+    pending = ""
+    for line in lines:
+        pending += line
+        if pending.count('"') % 2:
+            continue  # inside a quoted field: the line break belongs to the field
+        record = pending[:-2] if pending.endswith("\r\n") else pending.rstrip("\n")
+        pending = ""
+        if record:
+            yield parse_record(record)
+    if pending:
+        raise ValueError("unterminated quoted field")
+
+
+def read_rows(stream, fmt):
+    """The export's rows as dicts, one at a time (constant memory for any export size)."""
+    first = stream.readline()
+    if first.startswith("\ufeff"):
+        first = first[1:]
     if fmt is None:
-        fmt = "jsonl" if text.lstrip().startswith("{") else "csv"
+        fmt = "jsonl" if first.lstrip().startswith("{") else "csv"
     if fmt == "jsonl":
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
-    table = parse_csv(text)
-    if not table:
-        return []
-    header = table[0]
+        for line in itertools.chain([first], stream):
+            if line.strip():
+                yield json.loads(line)
+        return
+    records = csv_records(itertools.chain([first], stream))
+    header = next(records, None)
+    if header is None:
+        return
     missing = [name for name in FIELDS + ["prev_hash", "hash"] if name not in header]
     if missing:
         raise ValueError("missing columns: " + ", ".join(missing))
-    return [dict(zip(header, values)) for values in table[1:] if values != [None]]
+    for values in records:
+        if len(values) != len(header):
+            raise ValueError(f"a row has {len(values)} fields, the header {len(header)}")
+        yield dict(zip(header, values))
 
 
 def verify(rows, expect_head=None):
     """Returns (count, head_seq, head_hash_hex) or raises Bad(seq, message)."""
-    previous_hash, previous_seq, previous_event = None, None, 0
+    previous_hash, previous_seq, previous_event, count = None, None, 0, 0
     for row in rows:
+        count += 1
         seq = int(row["seq"])
         if previous_seq is None:
             anchor = bytes.fromhex(row["prev_hash"])
@@ -139,7 +145,7 @@ def verify(rows, expect_head=None):
         previous_hash, previous_seq, previous_event = computed, seq, event_id
     if expect_head and (previous_seq is None or expect_head[0] > previous_seq):
         raise Bad((previous_seq or 0) + 1, "head_missing: the published head is beyond the export's end")
-    return len(rows), previous_seq or 0, (previous_hash or GENESIS).hex()
+    return count, previous_seq or 0, (previous_hash or GENESIS).hex()
 
 
 class Bad(Exception):
@@ -167,20 +173,24 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     try:
-        data = sys.stdin.buffer.read() if paths[0] == "-" else open(paths[0], "rb").read()
-        rows = read_rows(data, fmt)
-    except (OSError, ValueError, KeyError) as error:
+        stream = (
+            open(sys.stdin.fileno(), encoding="utf-8", newline="", closefd=False)
+            if paths[0] == "-"
+            else open(paths[0], encoding="utf-8", newline="")
+        )
+    except OSError as error:
         print(f"verify-export: cannot read {paths[0]}: {error}", file=sys.stderr)
         return 2
-    try:
-        count, head_seq, head_hash = verify(rows, expect_head)
-    except Bad as bad:
-        print(f"verify-export: FAILED at {bad}", file=sys.stderr)
-        print(f"bad seq {bad.seq}")
-        return 1
-    except (KeyError, ValueError) as error:
-        print(f"verify-export: malformed row: {error}", file=sys.stderr)
-        return 2
+    with stream:
+        try:
+            count, head_seq, head_hash = verify(read_rows(stream, fmt), expect_head)
+        except Bad as bad:
+            print(f"verify-export: FAILED at {bad}", file=sys.stderr)
+            print(f"bad seq {bad.seq}")
+            return 1
+        except (KeyError, ValueError, UnicodeDecodeError) as error:
+            print(f"verify-export: cannot read {paths[0]}: {error}", file=sys.stderr)
+            return 2
     print(f"ok {count} rows; head {head_seq}:{head_hash}")
     return 0
 

@@ -15,7 +15,9 @@ public struct EventSearch: Sendable {
         FROM audit_events e
             JOIN partners p ON p.id = e.partner_id
             LEFT JOIN agreements a ON a.code = e.agreement_code
-            LEFT JOIN audit_chain c ON c.event_id = e.id
+            -- The repeated bound lets the chain's index start at the cursor too (without it a merge
+            -- join reads the chain from its start on every page).
+            LEFT JOIN audit_chain c ON c.event_id = e.id AND c.event_id > $1
         WHERE e.id > $1 AND \(EventQuerySQL.conditions(first: 2))
         ORDER BY e.id
         LIMIT $\(2 + EventQuerySQL.parameterCount)
