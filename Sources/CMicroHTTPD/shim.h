@@ -89,4 +89,10 @@ static inline const struct sockaddr *cmhd_connection_client_address(struct MHD_C
 /// MHD_INVALID_SOCKET is a macro Swift does not import.
 static const int CMHD_INVALID_SOCKET = MHD_INVALID_SOCKET;
 
+/// Body size of a streamed response whose length is not known (chunked encoding on HTTP/1.1).
+static const uint64_t CMHD_SIZE_UNKNOWN = MHD_SIZE_UNKNOWN;
+/// Content-reader results: the body is complete / generating it failed (the connection is closed).
+static const ssize_t CMHD_CONTENT_READER_END_OF_STREAM = MHD_CONTENT_READER_END_OF_STREAM;
+static const ssize_t CMHD_CONTENT_READER_END_WITH_ERROR = MHD_CONTENT_READER_END_WITH_ERROR;
+
 #endif

@@ -126,7 +126,7 @@ private func respond(
     state.body = []
     let response = context.handler(request)
     do throws(HTTPServerError) {
-        try MHDConnection.queue(response, on: connection)
+        try MHDConnection.queue(response, on: connection, errorHandler: context.errorHandler)
         return .YES
     } catch {
         context.errorHandler?(error)

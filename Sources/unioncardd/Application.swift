@@ -10,7 +10,11 @@ final class Application: Sendable {
     private let metrics: Metrics
     private let requestCounter = Atomic<UInt64>(0)
 
-    init(lookup: LookupService, pool: PostgresPool, cache: RegistryCache, metrics: Metrics, log: Log) {
+    init(
+        lookup: LookupService, events: EventsService, pool: PostgresPool, cache: RegistryCache,
+        metrics: Metrics,
+        log: Log
+    ) {
         self.log = log
         self.metrics = metrics
         var router = Router()
@@ -21,6 +25,14 @@ final class Application: Sendable {
         }
         router.add("GET", "/v1/lookup", lookupHandler)
         router.add("POST", "/v1/lookup", lookupHandler)
+        router.add("GET", "/v1/events") { request in
+            let outcome = events.events(request)
+            return Self.annotated(outcome.response, note: outcome.note)
+        }
+        router.add("GET", "/v1/events/summary") { request in
+            let outcome = events.summary(request)
+            return Self.annotated(outcome.response, note: outcome.note)
+        }
         router.add("GET", "/healthz") { _ in
             APIResponses.json(200, Array(#"{"status":"ok"}"#.utf8))
         }

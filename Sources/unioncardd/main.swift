@@ -51,7 +51,11 @@ let application = Application(
     lookup: LookupService(
         authenticator: Authenticator(cache: cache), batcher: batcher, abuseGuard: abuseGuard,
         maxBodyBytes: maxBodyBytes),
+    events: EventsService(
+        authenticator: Authenticator(cache: cache), pool: pool, timeZone: configuration.timeZone, log: log),
     pool: pool, cache: cache, metrics: metrics, log: log)
+let auditSealer = AuditSealerThread(conninfo: configuration.database, log: log)
+auditSealer.start()
 
 var serverConfiguration = HTTPServerConfiguration()
 do {
@@ -125,6 +129,7 @@ while true {
     notifier.notify("STOPPING=1")
     Thread.detachNewThread {
         shutDown(server: server, cache: cache, pool: pool, log: log)
+        auditSealer.stop()
         exit(0)
     }
 }
