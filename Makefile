@@ -27,6 +27,11 @@ test: build
 systemd-check:
 	tools/systemd-check.sh
 
+## Fault tests against the debug build (tests/fault/): kill -9 under load, PostgreSQL dying,
+## graceful restarts, a soak of 1000 keep-alive connections (SOAK_SECONDS, default 300).
+fault-test: build
+	python3 tests/fault/run.py
+
 lint:
 	swift format lint --strict --recursive Package.swift Sources Tests
 
