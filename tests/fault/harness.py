@@ -169,7 +169,11 @@ class Daemon:
         self.name = name
         self.port = port if port is not None else free_port()
         self.listen_fd = listen_fd
-        self.extra_env = env or {}
+        # One load client here stands for hundreds of terminals on one key: without these, the
+        # per-key rate limit and the unknown-code lockout (abuse protection, tested in
+        # Tests/EndToEndTests) would answer 429. A daemon without those settings ignores them.
+        self.extra_env = {"UNIONCARD_RATE_LIMIT_PER_MINUTE": "0", "UNIONCARD_LOCKOUT_THRESHOLD": "0",
+                          **(env or {})}
         self.process = None
         self.generation = 0
         self.log_path = None

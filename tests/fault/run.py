@@ -81,7 +81,8 @@ def summary_lines(results):
                  "rss_after_warmup_kib", "rss_end_kib", "rss_growth_percent", "fds_baseline",
                  "fds_peak", "fds_after", "audit_rows"],
         "graceful": ["systemd_socket_activate", "sigterm_in_flight", "second_sigterm",
-                     "stop_seconds", "answered_200", "attempts_by_result", "max_attempt_seconds",
+                     "stop_seconds", "answered_200", "refused_connections", "responses_5xx",
+                     "attempts_by_result", "max_attempt_seconds",
                      "audit_rows"],
     }
     lines = []
