@@ -235,6 +235,10 @@ def soak_test(ctx):
     """`connections` keep-alive connections for `seconds` at `rate` lookups/s in total: 0 errors,
     RSS growth ≤ 10 % after warm-up, file descriptors back to the baseline afterwards."""
     connections, seconds, rate = ctx.soak_connections, ctx.soak_seconds, ctx.soak_rate
+    if connections / rate >= 25:
+        # Each connection would sit idle past the daemon's 30 s connection_timeout and be closed.
+        raise HarnessError(f"SOAK_RATE {rate} is too low for {connections} connections "
+                           f"(one request per connection every {connections / rate:.0f} s)")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < connections + 200:
         raise HarnessError(f"open-file limit {soft}/{hard} is below {connections + 200}")
