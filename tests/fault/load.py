@@ -214,6 +214,7 @@ class SoakStats:
         self.answers = {}  # reference → (verification_id, eligible)
         self.connected = 0
         self.latencies = []
+        self.window_max = 0.0  # slowest answer since the last sample (then reset by the sampler)
 
 
 async def _soak_connection(index, port, key, start, stop, interval, stats, timeout):
@@ -253,6 +254,7 @@ async def _soak_connection(index, port, key, start, stop, interval, stats, timeo
                 stats.errors.append((index, f"request {reference}: {type(failure).__name__} {failure}"))
                 return
             stats.latencies.append(loop.time() - sent)
+            stats.window_max = max(stats.window_max, loop.time() - sent)
             if status != 200:
                 stats.errors.append((index, f"{reference}: HTTP {status} {body[:200]!r}"))
             else:

@@ -270,7 +270,9 @@ def soak_test(ctx):
         def sample(elapsed, stats):
             samples.append({"t": round(elapsed, 1), "rss_kib": daemon.rss_kib(),
                             "fds": daemon.fd_count(), "connected": stats.connected,
-                            "requests": stats.requests})
+                            "requests": stats.requests,
+                            "slowest_since_last_s": round(stats.window_max, 3)})
+            stats.window_max = 0.0
 
         log(f"  soak: {connections} connections, {seconds} s, {rate} lookups/s; baseline "
             f"{fds_baseline} fds, {rss_idle} KiB RSS")
@@ -298,6 +300,8 @@ def soak_test(ctx):
         "max_latency_seconds": round(max(stats.latencies), 3) if stats.latencies else None,
         "p99_latency_seconds": round(sorted(stats.latencies)[int(len(stats.latencies) * 0.99)], 3)
         if stats.latencies else None,
+        "slowest_after_warmup_seconds": max((s["slowest_since_last_s"] for s in samples
+                                             if s["t"] > warmup), default=None),
         "rss_idle_kib": rss_idle, "rss_after_warmup_kib": rss_warm, "rss_end_kib": rss_end,
         "rss_growth_percent": round(growth, 2) if growth is not None else None,
         "fds_baseline": fds_baseline, "fds_peak": max((s["fds"] for s in samples), default=None),
