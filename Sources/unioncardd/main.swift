@@ -51,6 +51,12 @@ serverConfiguration.connectionLimit = configuration.connectionLimit
 serverConfiguration.perIPConnectionLimit = configuration.perIPConnectionLimit
 serverConfiguration.connectionTimeoutSeconds = configuration.connectionTimeoutSeconds
 serverConfiguration.maxBodyBytes = maxBodyBytes
+do {
+    serverConfiguration.tls = try configuration.tlsConfiguration()
+} catch {
+    log.write(.error, "bad configuration", ["problem": "\(error)"])
+    exit(2)
+}
 
 let server = HTTPServer(configuration: serverConfiguration) { request in application.handle(request) }
 do {
@@ -64,6 +70,8 @@ log.write(
     [
         "host": serverConfiguration.host, "port": String(server.boundPort),
         "threads": String(configuration.threads),
+        "scheme": serverConfiguration.tls == nil ? "http" : "https",
+        "client_certificates": serverConfiguration.tls.map { "\($0.clientCertificates)" } ?? "none",
     ])
 
 var received: Int32 = 0
