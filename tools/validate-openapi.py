@@ -337,7 +337,7 @@ def main():
         parser.error(f"missing --key for {', '.join(sorted(missing))}")
     checker = Checker(Spec(arguments.spec), arguments.url)
     run(checker, keys, arguments.outage_command, arguments.outage_only)
-    print(f"openapi validation: {checker.passed} passed, {checker.failed} failed")
+    print(f"openapi-validation: {checker.passed} passed, {checker.failed} failed")
     sys.exit(1 if checker.failed else 0)
 
 
