@@ -16,7 +16,7 @@ work=.build/security-test
 venv=.build/security-venv
 python=${PYTHON:-python3}
 st_max_examples=${ST_MAX_EXAMPLES:-40}
-st_seconds=${ST_SECONDS:-90}
+st_seconds=${ST_SECONDS:-90}  # ST_MAX_EXAMPLES, ST_SECONDS, ST_CHECKS tune the schemathesis run
 
 log() { echo "security-test: $*" >&2; }
 
@@ -96,6 +96,7 @@ exclude=()
 log "schemathesis: at most $st_max_examples examples per operation, $st_seconds s"
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance
 checks+=,response_schema_conformance,negative_data_rejection,unsupported_method,ignored_auth
+checks=${ST_CHECKS:-$checks}  # e.g. ST_CHECKS=all to explore
 timeout --signal=INT --kill-after=20 $((st_seconds + 60)) \
     "$venv/bin/schemathesis" run openapi.yaml --url "$url" \
     --header "Authorization: Bearer $fuzzing" \
