@@ -97,14 +97,16 @@ log "schemathesis: at most $st_max_examples examples per operation, $st_seconds 
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance
 checks+=,response_schema_conformance,negative_data_rejection,unsupported_method,ignored_auth
 checks=${ST_CHECKS:-$checks}  # e.g. ST_CHECKS=all to explore
-timeout --signal=INT --kill-after=20 $((st_seconds + 60)) \
-    "$venv/bin/schemathesis" run openapi.yaml --url "$url" \
+# Run inside $work: schemathesis keeps a cache of failures in ./.schemathesis.
+root=$(pwd)
+(cd "$work" && timeout --signal=INT --kill-after=20 $((st_seconds + 60)) \
+    "$root/$venv/bin/schemathesis" run "$root/openapi.yaml" --url "$url" \
     --header "Authorization: Bearer $fuzzing" \
     --checks "$checks" --phases examples,coverage,fuzzing \
     --max-examples "$st_max_examples" --max-time "$st_seconds" --seed 20261203 \
     --workers 2 --request-timeout 10 --suppress-health-check all \
-    --report junit --report-junit-path "$work/schemathesis-junit.xml" \
-    "${exclude[@]}" || status=1
+    --report junit --report-junit-path schemathesis-junit.xml \
+    "${exclude[@]}") || status=1
 
 "$venv/bin/python" tools/validate-openapi.py --spec openapi.yaml --url "$url" "${keys[@]}" \
     --outage-only --outage-command "tools/dev-cluster.sh stop $work" || status=1
