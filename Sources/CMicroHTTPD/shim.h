@@ -36,6 +36,8 @@ typedef struct cmhd_daemon_options {
     void *access_handler_cls;
     MHD_RequestCompletedCallback completed_handler;
     void *completed_handler_cls;
+    /// A listening socket to use instead of binding `address` (socket activation), or -1.
+    int listen_socket;
     /// HTTPS: the PEM certificate chain and key MHD loads at start (NUL-terminated; MHD keeps
     /// the pointers, so they must live until MHD_stop_daemon). NULL for plain HTTP.
     const char *tls_certificate_pem;
@@ -47,6 +49,26 @@ typedef struct cmhd_daemon_options {
     void *connection_notifier_cls;
 } cmhd_daemon_options;
 
+/*
+ * The options both forms of cmhd_start_daemon pass after the listening address. An option whose
+ * value is NULL would end the list there, so the optional ones come last: the notifier (always
+ * set by the Swift side), then the three HTTPS options, which MHD_OPTION_END replaces for plain
+ * HTTP.
+ */
+#define CMHD_TRAILING_OPTIONS(o) \
+    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(o)->thread_pool_size, \
+    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)(o)->connection_limit, \
+    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)(o)->per_ip_connection_limit, \
+    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)(o)->connection_timeout_seconds, \
+    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(o)->connection_memory_limit_bytes, \
+    MHD_OPTION_NOTIFY_COMPLETED, (o)->completed_handler, (o)->completed_handler_cls, \
+    MHD_OPTION_NOTIFY_CONNECTION, (o)->connection_notifier, (o)->connection_notifier_cls, \
+    (o)->tls_certificate_pem != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, \
+    (o)->tls_certificate_pem, \
+    MHD_OPTION_HTTPS_MEM_KEY, (o)->tls_key_pem, \
+    MHD_OPTION_HTTPS_PRIORITIES, (o)->tls_priorities, \
+    MHD_OPTION_END
+
 /// MHD_start_daemon with a fixed option list ended by MHD_OPTION_END. NULL on failure.
 static inline struct MHD_Daemon *cmhd_start_daemon(const cmhd_daemon_options *o) {
     uint16_t port = 0;
@@ -56,25 +78,20 @@ static inline struct MHD_Daemon *cmhd_start_daemon(const cmhd_daemon_options *o)
         port = ntohs(((const struct sockaddr_in6 *)o->address)->sin6_port);
     }
     /* MHD reads each variadic option with va_arg of its documented type: cast exactly. */
+    if (o->listen_socket >= 0) {
+        return MHD_start_daemon(
+            o->flags, 0,
+            NULL, NULL, /* no accept policy callback */
+            o->access_handler, o->access_handler_cls,
+            MHD_OPTION_LISTEN_SOCKET, (MHD_socket)o->listen_socket,
+            CMHD_TRAILING_OPTIONS(o));
+    }
     return MHD_start_daemon(
         o->flags, port,
         NULL, NULL, /* no accept policy callback */
         o->access_handler, o->access_handler_cls,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)o->thread_pool_size,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->connection_limit,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)o->per_ip_connection_limit,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->connection_timeout_seconds,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)o->connection_memory_limit_bytes,
-        MHD_OPTION_NOTIFY_COMPLETED, o->completed_handler, o->completed_handler_cls,
         MHD_OPTION_SOCK_ADDR, o->address,
-        /* An option whose value is NULL ends the list there, so the optional ones come last:
-           the notifier (always set by the Swift side), then the three HTTPS options. */
-        MHD_OPTION_NOTIFY_CONNECTION, o->connection_notifier, o->connection_notifier_cls,
-        o->tls_certificate_pem != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
-        o->tls_certificate_pem,
-        MHD_OPTION_HTTPS_MEM_KEY, o->tls_key_pem,
-        MHD_OPTION_HTTPS_PRIORITIES, o->tls_priorities,
-        MHD_OPTION_END);
+        CMHD_TRAILING_OPTIONS(o));
 }
 
 /// The port the daemon's listening socket is bound to, or 0 when unknown.

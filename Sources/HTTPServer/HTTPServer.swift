@@ -97,6 +97,7 @@ public final class HTTPServer: Sendable {
                     access_handler_cls: context.toOpaque(),
                     completed_handler: mhdRequestCompleted,
                     completed_handler_cls: context.toOpaque(),
+                    listen_socket: configuration.listenSocket ?? -1,
                     tls_certificate_pem: tls?.strings.pointers[0],
                     tls_key_pem: tls?.strings.pointers[1],
                     tls_priorities: tls?.strings.pointers[2],
@@ -151,13 +152,32 @@ public final class HTTPServer: Sendable {
                 return .failure(error)
             }
             // MHD no longer polls it, but a pool thread may still hold it: shut down, close after stop.
-            _ = shutdown(socket, Int32(SHUT_RDWR))
+            // A passed-in socket is shared with its creator (systemd): never shut it down, so
+            // clients keep queueing on it for the next process.
+            if configuration.listenSocket == nil { _ = shutdown(socket, Int32(SHUT_RDWR)) }
             running.quiescedSocket = socket
             state.running = running
             return .success(())
         }
         // Reported outside the lock, so the error handler may call back into the server.
         if case .failure(let error) = outcome { configuration.errorHandler?(error) }
+    }
+
+    /// Requests received and not yet answered (their response not yet fully sent).
+    public var requestsInFlight: Int {
+        state.withLock { $0.running?.context.takeUnretainedValue().requestsInFlight.load(ordering: .relaxed) }
+            ?? 0
+    }
+
+    /// After `quiesce()`: waits until every request in flight was answered, at most
+    /// `timeoutSeconds`; true when none is left. Idle keep-alive connections do not count.
+    public func drain(timeoutSeconds: Double) -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
+        while requestsInFlight > 0 {
+            guard ContinuousClock.now < deadline else { return false }
+            usleep(10_000)
+        }
+        return true
     }
 
     /// Closes the listening socket and every connection and joins libmicrohttpd's threads

@@ -1,4 +1,5 @@
 import Foundation
+import UnionCardCore
 
 /// The daemon's settings: defaults, then the config file, then `UNIONCARD_*` variables, then flags.
 struct Configuration: Sendable, Equatable {
@@ -30,6 +31,16 @@ struct Configuration: Sendable, Equatable {
     var tlsClientCA: String?
     /// Plain HTTP on a non-loopback address only when this is true.
     var allowPlainHTTP = false
+    /// Lookups per minute per key (0 = no limit); a partner may have its own.
+    var rateLimitPerMinute = 60
+    /// Lookups a key may make in a burst.
+    var rateLimitBurst = 20
+    /// `unknown_code` answers within the window that lock a key (0 = no lockout).
+    var lockoutThreshold = 20
+    /// The window of the lockout count, in minutes.
+    var lockoutWindowMinutes = 10
+    /// How long a lock lasts, in minutes.
+    var lockoutMinutes = 15
 
     /// Where the settings file is looked for when `--config` is not given.
     static let defaultConfigPath = "/etc/unioncard/unioncardd.conf"
@@ -55,6 +66,11 @@ struct Configuration: Sendable, Equatable {
         ("tls_key", "UNIONCARD_TLS_KEY", nil),
         ("tls_client_ca", "UNIONCARD_TLS_CLIENT_CA", nil),
         ("allow_plain_http", "UNIONCARD_ALLOW_PLAIN_HTTP", nil),
+        ("rate_limit_per_minute", "UNIONCARD_RATE_LIMIT_PER_MINUTE", nil),
+        ("rate_limit_burst", "UNIONCARD_RATE_LIMIT_BURST", nil),
+        ("lockout_threshold", "UNIONCARD_LOCKOUT_THRESHOLD", nil),
+        ("lockout_window_minutes", "UNIONCARD_LOCKOUT_WINDOW_MINUTES", nil),
+        ("lockout_minutes", "UNIONCARD_LOCKOUT_MINUTES", nil),
     ]
 
     /// Builds the configuration from the command line and environment.
@@ -147,6 +163,11 @@ struct Configuration: Sendable, Equatable {
         case "connection_timeout": connectionTimeoutSeconds = try integer(1...3600)
         case "connection_limit": connectionLimit = try integer(1...100_000)
         case "per_ip_connection_limit": perIPConnectionLimit = try integer(0...100_000)
+        case "rate_limit_per_minute": rateLimitPerMinute = try integer(0...1_000_000)
+        case "rate_limit_burst": rateLimitBurst = try integer(1...1_000_000)
+        case "lockout_threshold": lockoutThreshold = try integer(0...1_000_000)
+        case "lockout_window_minutes": lockoutWindowMinutes = try integer(1...10_080)
+        case "lockout_minutes": lockoutMinutes = try integer(1...10_080)
         case "log_level":
             guard let level = LogLevel(rawValue: value) else {
                 throw Problem(description: "\(source): log_level must be debug, info, warning or error")
@@ -163,6 +184,15 @@ struct Configuration: Sendable, Equatable {
         default:
             throw Problem(description: "\(source): unknown key \(key)")
         }
+    }
+
+    /// The abuse guard's part of the configuration.
+    var abuseSettings: AbuseGuard.Settings {
+        AbuseGuard.Settings(
+            perMinute: rateLimitPerMinute, burst: rateLimitBurst,
+            lockout: EnumerationLockout.Policy(
+                threshold: lockoutThreshold, windowSeconds: Double(lockoutWindowMinutes) * 60,
+                lockSeconds: Double(lockoutMinutes) * 60))
     }
 
     /// Splits `listen` into host and port.
