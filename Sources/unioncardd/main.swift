@@ -120,6 +120,8 @@ while true {
         notifier.notifyReloading()
         current = reload(
             from: current, arguments: arguments, environment: environment, log: log, cache: cache)
+        reloadCertificates(
+            server: server, servingTLS: serverConfiguration.tls != nil, configuration: current, log: log)
         notifier.notify("READY=1")
         continue
     }

@@ -7,21 +7,40 @@ import Testing
 /// starts without one (lookups 503) and `/healthz` answers anyway.
 @Suite("Daemon transport security")
 struct TransportSecurityTests {
-    /// A self-signed certificate for localhost / 127.0.0.1 in a fresh directory.
-    private static func selfSignedCertificate() throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tls-\(UUID().uuidString)"
-        ).path
+    /// A self-signed certificate for localhost / 127.0.0.1 as `<name>.pem` and `<name>-key.pem`
+    /// in `directory` (a fresh one when nil), copied to the `cert.pem` / `key.pem` the daemon is
+    /// pointed at.
+    @discardableResult
+    private static func selfSignedCertificate(in directory: String? = nil, name: String = "first") throws
+        -> String
+    {
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tls-\(UUID().uuidString)")
+        let directory = directory ?? temporary.path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let made = try runProcess(
             "openssl",
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem", "-days", "2",
+                "-keyout", "\(directory)/\(name)-key.pem", "-out", "\(directory)/\(name).pem", "-days", "2",
                 "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
             ], timeoutSeconds: 30)
         #expect(made.status == 0, "\(made.stderr)")
+        for (source, target) in [("\(name).pem", "cert.pem"), ("\(name)-key.pem", "key.pem")] {
+            try? FileManager.default.removeItem(atPath: "\(directory)/\(target)")
+            try FileManager.default.copyItem(
+                atPath: "\(directory)/\(source)", toPath: "\(directory)/\(target)")
+        }
         return directory
+    }
+
+    private static func curlHealthz(port: Int, caFile: String) throws -> ProcessOutput {
+        try runProcess(
+            "curl",
+            [
+                "--silent", "--show-error", "--max-time", "10", "--cacert", caFile,
+                "--resolve", "localhost:\(port):127.0.0.1", "https://localhost:\(port)/healthz",
+            ], timeoutSeconds: 30)
     }
 
     private static let noDatabase = ["--database", "host=/nonexistent-unioncard-socket-dir"]
@@ -60,12 +79,7 @@ struct TransportSecurityTests {
             return
         }
         #expect(line.contains("scheme=https"))
-        let secure = try runProcess(
-            "curl",
-            [
-                "--silent", "--show-error", "--max-time", "10", "--cacert", directory + "/cert.pem",
-                "--resolve", "localhost:\(port):127.0.0.1", "https://localhost:\(port)/healthz",
-            ], timeoutSeconds: 30)
+        let secure = try Self.curlHealthz(port: port, caFile: directory + "/cert.pem")
         #expect(secure.status == 0, "\(secure.stderr)")
         #expect(secure.stdout.contains("\"ok\""))
         let plain = try runProcess(
@@ -87,5 +101,39 @@ struct TransportSecurityTests {
             #expect(outcome.status == 2)
             #expect(outcome.stderr.contains(problem), "\(outcome.stderr)")
         }
+    }
+
+    @Test func sighupReloadsTheCertificateFiles() throws {
+        let directory = try Self.selfSignedCertificate()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let daemon = try BackgroundProcess(
+            BuildProducts.path(of: "unioncardd"), ["--listen", "127.0.0.1:0"] + Self.noDatabase,
+            environment: [
+                "UNIONCARD_TLS_CERT": directory + "/cert.pem", "UNIONCARD_TLS_KEY": directory + "/key.pem",
+                "UNIONCARD_THREADS": "2",
+            ])
+        defer { _ = daemon.terminate(signal: SIGTERM, waitSeconds: 10) }
+        guard let line = daemon.waitForStderr(containing: "msg=listening", timeoutSeconds: 30),
+            let port = line.split(separator: " ").first(where: { $0.hasPrefix("port=") }).flatMap({
+                Int($0.dropFirst(5))
+            })
+        else {
+            Issue.record("unioncardd did not start")
+            return
+        }
+        #expect(try Self.curlHealthz(port: port, caFile: directory + "/first.pem").status == 0)
+
+        try Self.selfSignedCertificate(in: directory, name: "second")
+        kill(daemon.pid, SIGHUP)
+        #expect(daemon.waitForStderr(containing: "TLS certificates replaced", timeoutSeconds: 10) != nil)
+        let second = try Self.curlHealthz(port: port, caFile: directory + "/second.pem")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try Self.curlHealthz(port: port, caFile: directory + "/first.pem").status == 60)
+
+        // A broken key file is refused and the second certificate stays.
+        try Data("not a key".utf8).write(to: URL(fileURLWithPath: directory + "/key.pem"))
+        kill(daemon.pid, SIGHUP)
+        #expect(daemon.waitForStderr(containing: "keeping the running", timeoutSeconds: 10) != nil)
+        #expect(try Self.curlHealthz(port: port, caFile: directory + "/second.pem").status == 0)
     }
 }
