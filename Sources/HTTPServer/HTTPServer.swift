@@ -32,7 +32,7 @@ public final class HTTPServer: Sendable {
         var tlsCertificates: TLSCertificates?
     }
 
-    private let configuration: HTTPServerConfiguration
+    let configuration: HTTPServerConfiguration
     private let handler: HTTPHandler
     private let state: Mutex<State>
 

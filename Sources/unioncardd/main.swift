@@ -103,11 +103,7 @@ Thread.detachNewThread {
     log.write(.info, "ready")
 }
 if let interval = SystemdNotifier.watchdogInterval(environment: environment) {
-    Watchdog(
-        port: server.boundPort, host: serverConfiguration.host, interval: interval, notifier: notifier,
-        log: log
-    )
-    .start()
+    Watchdog(server: server, interval: interval, notifier: notifier, log: log).start()
 }
 
 var current = configuration

@@ -136,4 +136,21 @@ struct TransportSecurityTests {
         #expect(daemon.waitForStderr(containing: "keeping the running", timeoutSeconds: 10) != nil)
         #expect(try Self.curlHealthz(port: port, caFile: directory + "/second.pem").status == 0)
     }
+
+    /// The systemd watchdog asks the daemon's own /healthz: over HTTPS when it serves HTTPS.
+    @Test func theWatchdogPingsWhileServingHTTPS() throws {
+        let directory = try Self.selfSignedCertificate()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let listener = try NotifyListener()
+        let daemon = try BackgroundProcess(
+            BuildProducts.path(of: "unioncardd"), ["--listen", "127.0.0.1:0"] + Self.noDatabase,
+            environment: [
+                "UNIONCARD_TLS_CERT": directory + "/cert.pem", "UNIONCARD_TLS_KEY": directory + "/key.pem",
+                "UNIONCARD_THREADS": "2", "NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "400000",
+            ])
+        defer { _ = daemon.terminate(signal: SIGTERM, waitSeconds: 10) }
+        #expect(daemon.waitForStderr(containing: "msg=listening", timeoutSeconds: 30) != nil)
+        #expect(listener.wait(for: "WATCHDOG=1", seconds: 5))
+        #expect(!daemon.stderrSoFar.contains("own health check failed"))
+    }
 }
