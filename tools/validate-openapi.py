@@ -8,7 +8,8 @@ formats checked), and every required response header present and valid. Each cas
 the status (and error code) it is meant to produce, so that every outcome is really exercised.
 
 The data is demo/ (tools/security-test.sh loads it); keys are passed as --key NAME=SECRET for
-the names merchant (COOPMART), lavong, vinmec, pharmacity, auditor and revoked.
+the names merchant (COOPMART), lavong, vinmec, pharmacity, auditor and revoked, and optionally
+limited (a key whose partner has a rate limit of 1 a minute).
 With --outage-command, that command (which stops the database) runs last and the 503 answers
 are checked too.
 
@@ -286,6 +287,16 @@ def run(checker, keys, outage_command, outage_only):
                  headers=merchant + json_type, body=b'{"code": "' + b"1" * 17000 + b'"}')
     checker.case("415 POST without application/json", "POST", "/v1/lookup", 415, "unsupported_media_type",
                  headers=merchant + [("Content-Type", "text/plain")], body=b'{"code": "241220839498"}')
+
+    # Rate limit: the "limited" key's partner may make 1 lookup a minute after its burst.
+    if "limited" in keys:
+        for _ in range(60):
+            if checker.send("GET", lookup("241220839498"), auth("limited"))[0] == 429:
+                break
+        checker.case("429 rate_limited (Retry-After)", "GET", lookup("241220839498"), 429, "rate_limited",
+                     headers=auth("limited"))
+    else:
+        print("skip 429 rate_limited: no --key limited")
 
     # Operations.
     checker.case("healthz", "GET", "/healthz", 200)
