@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: run test build release lint format deps clean systemd-check fault-test
+.PHONY: run test build release lint format deps clean systemd-check fault-test fuzz-build fuzz-smoke security-test
 
 deps:
 	tools/ensure-deps.sh
@@ -32,11 +32,27 @@ systemd-check:
 fault-test: build
 	python3 tests/fault/run.py
 
+## Live checks of the HTTP API: a throwaway cluster and daemon, real answers validated against
+## openapi.yaml, then schemathesis (tools/security-test.sh); then the fuzz smoke run.
+security-test: build
+	tools/security-test.sh
+	$(MAKE) fuzz-smoke
+
+## The libFuzzer target for the request parsers (fuzz/), instrumented with address sanitizer.
+fuzz-build: deps
+	cd fuzz && swift build -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -v 'Cannot export local symbol'; \
+	    exit $${PIPESTATUS[0]}
+
+## 60 s of fuzzing from fuzz/corpus (FUZZ_SECONDS=600 for a longer run); 0 crashes expected.
+FUZZ_SECONDS ?= 60
+fuzz-smoke: fuzz-build
+	tools/fuzz-smoke.sh $(FUZZ_SECONDS)
+
 lint:
-	swift format lint --strict --recursive Package.swift Sources Tests
+	swift format lint --strict --recursive Package.swift Sources Tests fuzz/Package.swift fuzz/Sources
 
 format:
-	swift format --in-place --recursive Package.swift Sources Tests
+	swift format --in-place --recursive Package.swift Sources Tests fuzz/Package.swift fuzz/Sources
 
 clean:
 	tools/dev-cluster.sh stop .run

@@ -15,12 +15,16 @@ public struct HTTPRequest: Sendable {
     public var bodyTooLarge: Bool
     /// The peer's IP address as text (`"127.0.0.1"`, `"::1"`), or `""` if unknown.
     public var remoteAddress: String
+    /// Over HTTPS with client certificates requested: the lowercase hex SHA-256 of the DER of
+    /// the certificate the client presented, which the handshake verified against the client
+    /// CAs. Nil for plain HTTP, when none was requested, or when the client sent none.
+    public var clientCertificateSHA256: String?
 
     /// Creates a request; the server builds these, tests and callers may too.
     public init(
         method: String, path: String, queryItems: [(name: String, value: String)] = [],
         headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], bodyTooLarge: Bool = false,
-        remoteAddress: String = ""
+        remoteAddress: String = "", clientCertificateSHA256: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -29,6 +33,7 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.bodyTooLarge = bodyTooLarge
         self.remoteAddress = remoteAddress
+        self.clientCertificateSHA256 = clientCertificateSHA256
     }
 
     /// The value of the first query argument named exactly `name`, or nil.

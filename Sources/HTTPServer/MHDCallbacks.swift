@@ -10,23 +10,29 @@ import Synchronization
 // - `RequestState` is retained by the first access-handler call of a request and stored in
 //   `*con_cls`; the request-completed callback releases it. MHD calls that callback for every
 //   request whose `*con_cls` was set, including requests cut short by errors or by stop().
+// - HTTPS only: `TLSConnection` is retained by the connection-started notification and stored in
+//   the connection's `socket_context`; the connection-closed notification releases it. MHD sends
+//   both for every connection it accepted, including those closed by stop().
 
 /// What every callback of one daemon needs; immutable, so sharing it across pool threads is safe.
 final class ServerContext: Sendable {
     let handler: HTTPHandler
     let maxBodyBytes: Int
     let errorHandler: (@Sendable (HTTPServerError) -> Void)?
+    /// Nil for plain HTTP.
+    let tls: TLSState?
     /// Requests begun (first access call) and not yet completed (completion callback), so that a
     /// graceful stop can wait for the answers in flight to be sent.
     let requestsInFlight = Atomic<Int>(0)
 
     init(
         handler: @escaping HTTPHandler, maxBodyBytes: Int,
-        errorHandler: (@Sendable (HTTPServerError) -> Void)?
+        errorHandler: (@Sendable (HTTPServerError) -> Void)?, tls: TLSState?
     ) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
         self.errorHandler = errorHandler
+        self.tls = tls
     }
 }
 
@@ -59,6 +65,8 @@ func mhdAccessHandler(
     let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
 
     guard let statePointer = conCls.pointee else {
+        // An HTTPS connection whose TLS setup failed is closed before anything is read from it.
+        if context.tls != nil && !TLSState.isReady(connection) { return .NO }
         let state = RequestState()
         if let declared = MHDConnection.contentLength(connection), declared > context.maxBodyBytes {
             state.bodyTooLarge = true
@@ -108,6 +116,31 @@ func mhdRequestCompleted(
     }
 }
 
+/// `MHD_NotifyConnectionCallback`: sets up (started) and releases (closed) the TLS side of an
+/// HTTPS connection; does nothing for plain HTTP.
+func mhdConnectionNotify(
+    cls: UnsafeMutableRawPointer?,
+    connection: OpaquePointer?,
+    socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    code: MHD_ConnectionNotificationCode
+) {
+    guard let cls, let connection, let socketContext else { return }
+    let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    guard let tls = context.tls else { return }
+    switch code {
+    case .CONNECTION_NOTIFY_STARTED:
+        do throws(HTTPServerError) {
+            try tls.connectionStarted(connection, socketContext: socketContext)
+        } catch {
+            context.errorHandler?(error)
+        }
+    case .CONNECTION_NOTIFY_CLOSED:
+        tls.connectionClosed(socketContext: socketContext)
+    default:
+        break
+    }
+}
+
 /// Runs the handler and queues its response; on failure queues a bare 500 and reports the error.
 private func respond(
     _ context: ServerContext, _ state: RequestState, _ connection: OpaquePointer,
@@ -121,7 +154,10 @@ private func respond(
         headers: HTTPHeaders(MHDConnection.values(connection, kind: .HEADER_KIND)),
         body: state.body,
         bodyTooLarge: state.bodyTooLarge,
-        remoteAddress: MHDConnection.remoteAddress(connection)
+        remoteAddress: MHDConnection.remoteAddress(connection),
+        clientCertificateSHA256: context.tls.flatMap { tls in
+            tls.policy == .none ? nil : TLSState.clientCertificateSHA256(connection)
+        }
     )
     state.body = []
     let response = context.handler(request)

@@ -24,6 +24,13 @@ struct Configuration: Sendable, Equatable {
     var perIPConnectionLimit = 0
     /// "debug", "info", "warning" or "error".
     var logLevel = LogLevel.info
+    /// HTTPS: PEM certificate chain and key files (both or neither), and the CAs of terminals'
+    /// client certificates (optional mutual TLS). See Configuration+TLS.swift.
+    var tlsCertificate: String?
+    var tlsKey: String?
+    var tlsClientCA: String?
+    /// Plain HTTP on a non-loopback address only when this is true.
+    var allowPlainHTTP = false
     /// Lookups per minute per key (0 = no limit); a partner may have its own.
     var rateLimitPerMinute = 60
     /// Lookups a key may make in a burst.
@@ -55,6 +62,10 @@ struct Configuration: Sendable, Equatable {
         ("connection_limit", "UNIONCARD_CONNECTION_LIMIT", nil),
         ("per_ip_connection_limit", "UNIONCARD_PER_IP_CONNECTION_LIMIT", nil),
         ("log_level", "UNIONCARD_LOG_LEVEL", nil),
+        ("tls_cert", "UNIONCARD_TLS_CERT", nil),
+        ("tls_key", "UNIONCARD_TLS_KEY", nil),
+        ("tls_client_ca", "UNIONCARD_TLS_CLIENT_CA", nil),
+        ("allow_plain_http", "UNIONCARD_ALLOW_PLAIN_HTTP", nil),
         ("rate_limit_per_minute", "UNIONCARD_RATE_LIMIT_PER_MINUTE", nil),
         ("rate_limit_burst", "UNIONCARD_RATE_LIMIT_BURST", nil),
         ("lockout_threshold", "UNIONCARD_LOCKOUT_THRESHOLD", nil),
@@ -101,6 +112,7 @@ struct Configuration: Sendable, Equatable {
             }
         }
         _ = try configuration.listenAddress()
+        try configuration.checkTransportSecurity()
         return configuration
     }
 
@@ -161,6 +173,14 @@ struct Configuration: Sendable, Equatable {
                 throw Problem(description: "\(source): log_level must be debug, info, warning or error")
             }
             logLevel = level
+        case "tls_cert": tlsCertificate = try Self.readableFile(value, key: key, source: source)
+        case "tls_key": tlsKey = try Self.readableFile(value, key: key, source: source)
+        case "tls_client_ca": tlsClientCA = try Self.readableFile(value, key: key, source: source)
+        case "allow_plain_http":
+            guard value == "true" || value == "false" else {
+                throw Problem(description: "\(source): allow_plain_http must be true or false")
+            }
+            allowPlainHTTP = value == "true"
         default:
             throw Problem(description: "\(source): unknown key \(key)")
         }

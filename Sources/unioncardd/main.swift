@@ -75,6 +75,12 @@ serverConfiguration.connectionLimit = configuration.connectionLimit
 serverConfiguration.perIPConnectionLimit = configuration.perIPConnectionLimit
 serverConfiguration.connectionTimeoutSeconds = configuration.connectionTimeoutSeconds
 serverConfiguration.maxBodyBytes = maxBodyBytes
+do {
+    serverConfiguration.tls = try configuration.tlsConfiguration()
+} catch {
+    log.write(.error, "bad configuration", ["problem": "\(error)"])
+    exit(2)
+}
 serverConfiguration.errorHandler = { error in log.write(.warning, "http", ["error": "\(error)"]) }
 
 let server = HTTPServer(configuration: serverConfiguration) { request in application.handle(request) }
@@ -89,6 +95,8 @@ log.write(
     [
         "host": serverConfiguration.host, "port": String(server.boundPort),
         "threads": String(configuration.threads),
+        "scheme": serverConfiguration.tls == nil ? "http" : "https",
+        "client_certificates": serverConfiguration.tls.map { "\($0.clientCertificates)" } ?? "none",
         "socket_activated": serverConfiguration.listenSocket == nil ? "no" : "yes",
     ])
 
@@ -99,11 +107,7 @@ Thread.detachNewThread {
     log.write(.info, "ready")
 }
 if let interval = SystemdNotifier.watchdogInterval(environment: environment) {
-    Watchdog(
-        port: server.boundPort, host: serverConfiguration.host, interval: interval, notifier: notifier,
-        log: log
-    )
-    .start()
+    Watchdog(server: server, interval: interval, notifier: notifier, log: log).start()
 }
 
 var current = configuration
@@ -116,6 +120,8 @@ while true {
         notifier.notifyReloading()
         current = reload(
             from: current, arguments: arguments, environment: environment, log: log, cache: cache)
+        reloadCertificates(
+            server: server, servingTLS: serverConfiguration.tls != nil, configuration: current, log: log)
         notifier.notify("READY=1")
         continue
     }
