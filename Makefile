@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: run test build release lint format deps clean
+.PHONY: run test build release lint format deps clean systemd-check fault-test
 
 deps:
 	tools/ensure-deps.sh
@@ -22,6 +22,15 @@ run: release
 test: build
 	swift build --build-tests
 	swift test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+## systemd/ units: `systemd-analyze verify` clean and `security --offline` exposure ≤ 2.0.
+systemd-check:
+	tools/systemd-check.sh
+
+## Fault tests against the debug build (tests/fault/): kill -9 under load, PostgreSQL dying,
+## graceful restarts, a soak of 1000 keep-alive connections (SOAK_SECONDS, default 300).
+fault-test: build
+	python3 tests/fault/run.py
 
 lint:
 	swift format lint --strict --recursive Package.swift Sources Tests

@@ -32,6 +32,8 @@ typedef struct cmhd_daemon_options {
     void *access_handler_cls;
     MHD_RequestCompletedCallback completed_handler;
     void *completed_handler_cls;
+    /// A listening socket to use instead of binding `address` (socket activation), or -1.
+    int listen_socket;
 } cmhd_daemon_options;
 
 /// MHD_start_daemon with a fixed option list ended by MHD_OPTION_END. NULL on failure.
@@ -43,6 +45,20 @@ static inline struct MHD_Daemon *cmhd_start_daemon(const cmhd_daemon_options *o)
         port = ntohs(((const struct sockaddr_in6 *)o->address)->sin6_port);
     }
     /* MHD reads each variadic option with va_arg of its documented type: cast exactly. */
+    if (o->listen_socket >= 0) {
+        return MHD_start_daemon(
+            o->flags, 0,
+            NULL, NULL,
+            o->access_handler, o->access_handler_cls,
+            MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)o->thread_pool_size,
+            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->connection_limit,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)o->per_ip_connection_limit,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->connection_timeout_seconds,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)o->connection_memory_limit_bytes,
+            MHD_OPTION_NOTIFY_COMPLETED, o->completed_handler, o->completed_handler_cls,
+            MHD_OPTION_LISTEN_SOCKET, (MHD_socket)o->listen_socket,
+            MHD_OPTION_END);
+    }
     return MHD_start_daemon(
         o->flags, port,
         NULL, NULL, /* no accept policy callback */

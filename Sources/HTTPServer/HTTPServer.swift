@@ -82,7 +82,8 @@ public final class HTTPServer: Sendable {
                     access_handler: mhdAccessHandler,
                     access_handler_cls: context.toOpaque(),
                     completed_handler: mhdRequestCompleted,
-                    completed_handler_cls: context.toOpaque())
+                    completed_handler_cls: context.toOpaque(),
+                    listen_socket: configuration.listenSocket ?? -1)
                 // MHD copies the address during the call, so the pointer need not outlive it.
                 let daemon = cmhd_start_daemon(&options)
                 return (daemon, errno)  // errno right away, before anything can overwrite it.
@@ -127,13 +128,32 @@ public final class HTTPServer: Sendable {
                 return .failure(error)
             }
             // MHD no longer polls it, but a pool thread may still hold it: shut down, close after stop.
-            _ = shutdown(socket, Int32(SHUT_RDWR))
+            // A passed-in socket is shared with its creator (systemd): never shut it down, so
+            // clients keep queueing on it for the next process.
+            if configuration.listenSocket == nil { _ = shutdown(socket, Int32(SHUT_RDWR)) }
             running.quiescedSocket = socket
             state.running = running
             return .success(())
         }
         // Reported outside the lock, so the error handler may call back into the server.
         if case .failure(let error) = outcome { configuration.errorHandler?(error) }
+    }
+
+    /// Requests received and not yet answered (their response not yet fully sent).
+    public var requestsInFlight: Int {
+        state.withLock { $0.running?.context.takeUnretainedValue().requestsInFlight.load(ordering: .relaxed) }
+            ?? 0
+    }
+
+    /// After `quiesce()`: waits until every request in flight was answered, at most
+    /// `timeoutSeconds`; true when none is left. Idle keep-alive connections do not count.
+    public func drain(timeoutSeconds: Double) -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
+        while requestsInFlight > 0 {
+            guard ContinuousClock.now < deadline else { return false }
+            usleep(10_000)
+        }
+        return true
     }
 
     /// Closes the listening socket and every connection and joins libmicrohttpd's threads

@@ -6,6 +6,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// The TCP port to bind; 0 lets the OS pick (read it back from `HTTPServer.boundPort`).
     public var port: Int = 8080
+    /// An already bound and listening socket to serve instead of binding `host:port` (socket
+    /// activation: systemd passes it as fd 3). It is shared with its creator, so `quiesce()`
+    /// only stops accepting on it and never shuts it down: waiting clients stay queued for the
+    /// next process. `host` must still name its address family.
+    public var listenSocket: Int32? = nil
     /// The number of libmicrohttpd worker threads (each runs its own epoll loop, and handlers
     /// run on them). A blocking handler stalls every connection of its thread.
     public var threadPoolSize: Int = 8

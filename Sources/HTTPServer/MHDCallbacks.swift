@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import Synchronization
 
 // The @convention(c) callbacks libmicrohttpd calls on its pool threads, and the state they use.
 //
@@ -15,6 +16,9 @@ final class ServerContext: Sendable {
     let handler: HTTPHandler
     let maxBodyBytes: Int
     let errorHandler: (@Sendable (HTTPServerError) -> Void)?
+    /// Requests begun (first access call) and not yet completed (completion callback), so that a
+    /// graceful stop can wait for the answers in flight to be sent.
+    let requestsInFlight = Atomic<Int>(0)
 
     init(
         handler: @escaping HTTPHandler, maxBodyBytes: Int,
@@ -60,6 +64,7 @@ func mhdAccessHandler(
             state.bodyTooLarge = true
         }
         conCls.pointee = Unmanaged.passRetained(state).toOpaque()  // Released in mhdRequestCompleted.
+        context.requestsInFlight.add(1, ordering: .relaxed)
         // A client that waits for "100 Continue" has not sent the body yet: answer now instead,
         // so it never sends it. Without Expect the body is already on its way; it is read and
         // discarded, so the final answer is not lost to a reset.
@@ -97,6 +102,10 @@ func mhdRequestCompleted(
     guard let conCls, let stateRawPointer = conCls.pointee else { return }
     Unmanaged<RequestState>.fromOpaque(stateRawPointer).release()  // Retained by the first access call.
     conCls.pointee = nil
+    if let cls {
+        Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().requestsInFlight.subtract(
+            1, ordering: .relaxed)
+    }
 }
 
 /// Runs the handler and queues its response; on failure queues a bare 500 and reports the error.

@@ -1,4 +1,5 @@
 import Foundation
+import UnionCardCore
 
 /// The daemon's settings: defaults, then the config file, then `UNIONCARD_*` variables, then flags.
 struct Configuration: Sendable, Equatable {
@@ -23,6 +24,16 @@ struct Configuration: Sendable, Equatable {
     var perIPConnectionLimit = 0
     /// "debug", "info", "warning" or "error".
     var logLevel = LogLevel.info
+    /// Lookups per minute per key (0 = no limit); a partner may have its own.
+    var rateLimitPerMinute = 60
+    /// Lookups a key may make in a burst.
+    var rateLimitBurst = 20
+    /// `unknown_code` answers within the window that lock a key (0 = no lockout).
+    var lockoutThreshold = 20
+    /// The window of the lockout count, in minutes.
+    var lockoutWindowMinutes = 10
+    /// How long a lock lasts, in minutes.
+    var lockoutMinutes = 15
 
     /// Where the settings file is looked for when `--config` is not given.
     static let defaultConfigPath = "/etc/unioncard/unioncardd.conf"
@@ -44,6 +55,11 @@ struct Configuration: Sendable, Equatable {
         ("connection_limit", "UNIONCARD_CONNECTION_LIMIT", nil),
         ("per_ip_connection_limit", "UNIONCARD_PER_IP_CONNECTION_LIMIT", nil),
         ("log_level", "UNIONCARD_LOG_LEVEL", nil),
+        ("rate_limit_per_minute", "UNIONCARD_RATE_LIMIT_PER_MINUTE", nil),
+        ("rate_limit_burst", "UNIONCARD_RATE_LIMIT_BURST", nil),
+        ("lockout_threshold", "UNIONCARD_LOCKOUT_THRESHOLD", nil),
+        ("lockout_window_minutes", "UNIONCARD_LOCKOUT_WINDOW_MINUTES", nil),
+        ("lockout_minutes", "UNIONCARD_LOCKOUT_MINUTES", nil),
     ]
 
     /// Builds the configuration from the command line and environment.
@@ -135,6 +151,11 @@ struct Configuration: Sendable, Equatable {
         case "connection_timeout": connectionTimeoutSeconds = try integer(1...3600)
         case "connection_limit": connectionLimit = try integer(1...100_000)
         case "per_ip_connection_limit": perIPConnectionLimit = try integer(0...100_000)
+        case "rate_limit_per_minute": rateLimitPerMinute = try integer(0...1_000_000)
+        case "rate_limit_burst": rateLimitBurst = try integer(1...1_000_000)
+        case "lockout_threshold": lockoutThreshold = try integer(0...1_000_000)
+        case "lockout_window_minutes": lockoutWindowMinutes = try integer(1...10_080)
+        case "lockout_minutes": lockoutMinutes = try integer(1...10_080)
         case "log_level":
             guard let level = LogLevel(rawValue: value) else {
                 throw Problem(description: "\(source): log_level must be debug, info, warning or error")
@@ -143,6 +164,15 @@ struct Configuration: Sendable, Equatable {
         default:
             throw Problem(description: "\(source): unknown key \(key)")
         }
+    }
+
+    /// The abuse guard's part of the configuration.
+    var abuseSettings: AbuseGuard.Settings {
+        AbuseGuard.Settings(
+            perMinute: rateLimitPerMinute, burst: rateLimitBurst,
+            lockout: EnumerationLockout.Policy(
+                threshold: lockoutThreshold, windowSeconds: Double(lockoutWindowMinutes) * 60,
+                lockSeconds: Double(lockoutMinutes) * 60))
     }
 
     /// Splits `listen` into host and port.

@@ -19,13 +19,22 @@ final class LookupBatcher: Sendable {
     private let calendar: LocalCalendar
     private let workers: Int
     private let maxBatch: Int
+    private let metrics: Metrics
+    private let abuseGuard: AbuseGuard
+    private let log: Log
     private let reader = RegistryReader()
     private let auditLog = AuditLog()
 
     /// Seconds an HTTP thread waits for its batch before answering 503.
     static let answerTimeoutSeconds = 10.0
 
-    init(pool: PostgresPool, calendar: LocalCalendar, workers: Int, maxBatch: Int) {
+    init(
+        pool: PostgresPool, calendar: LocalCalendar, workers: Int, maxBatch: Int, metrics: Metrics,
+        abuseGuard: AbuseGuard, log: Log
+    ) {
+        self.metrics = metrics
+        self.abuseGuard = abuseGuard
+        self.log = log
         self.pool = pool
         self.calendar = calendar
         self.workers = workers
@@ -39,6 +48,11 @@ final class LookupBatcher: Sendable {
             thread.name = "lookup-batch-\(index)"
             thread.start()
         }
+    }
+
+    /// Lookups waiting for a worker.
+    var queued: Int {
+        queue.withLock { $0.count }
     }
 
     /// Queues a lookup and blocks until its batch is committed.
@@ -62,8 +76,15 @@ final class LookupBatcher: Sendable {
             if batch.isEmpty { continue }
             let outcomes: [LookupOutcome]
             do {
-                outcomes = try pool.withConnection { try process(batch, on: $0) }
+                let evaluation = try pool.withConnection { try process(batch, on: $0) }
+                outcomes = evaluation.outcomes
+                metrics.observe("unioncard_lookup_batch_size", Double(batch.count))
+                for keyID in evaluation.lockedKeys {
+                    metrics.increment("unioncard_keys_locked_total")
+                    log.write(.warning, "key locked after too many unknown codes", ["key_id": String(keyID)])
+                }
             } catch {
+                metrics.increment("unioncard_audit_batches_failed_total")
                 outcomes = batch.map { _ in
                     LookupOutcome(response: APIResponses.unavailable(), note: "database")
                 }
@@ -76,24 +97,26 @@ final class LookupBatcher: Sendable {
 
     /// Evaluates a batch and records it; the outcomes are valid only if this returns.
     private func process(_ batch: [PendingLookup], on connection: PostgresConnection) throws
-        -> [LookupOutcome]
+        -> BatchEvaluation
     {
         let references = Array(Set(batch.compactMap(\.referenceKey)))
         guard !references.isEmpty else {
             let cards = try reader.cards(batch.map(\.request.code), on: connection)
-            var evaluation = BatchEvaluation(today: calendar.today(), cards: cards, priors: [:])
-            let outcomes = batch.map { evaluation.outcome(for: $0) }
+            var evaluation = BatchEvaluation(
+                today: calendar.today(), cards: cards, priors: [:], abuseGuard: abuseGuard)
+            evaluation.evaluate(batch)
             try auditLog.append(evaluation.records, on: connection)
-            return outcomes
+            return evaluation
         }
         return try connection.transaction { connection in
             try auditLog.lockReferences(references, on: connection)
             let priors = try auditLog.priorAnswers(references, on: connection)
             let cards = try reader.cards(batch.map(\.request.code), on: connection)
-            var evaluation = BatchEvaluation(today: calendar.today(), cards: cards, priors: priors)
-            let outcomes = batch.map { evaluation.outcome(for: $0) }
+            var evaluation = BatchEvaluation(
+                today: calendar.today(), cards: cards, priors: priors, abuseGuard: abuseGuard)
+            evaluation.evaluate(batch)
             try auditLog.append(evaluation.records, on: connection)
-            return outcomes
+            return evaluation
         }
     }
 }
@@ -104,14 +127,26 @@ struct BatchEvaluation {
     let cards: [CardCode: CardRecord]
     /// First answers to references, from earlier batches and, as they are made, from this one.
     var priors: [AuditLog.ReferenceKey: AuditLog.PriorAnswer]
+    let abuseGuard: AbuseGuard
     private(set) var records: [AuditRecord] = []
+    private(set) var outcomes: [LookupOutcome] = []
+    /// Keys this batch locked for enumeration (each also got a `key_locked` audit row).
+    private(set) var lockedKeys: [Int64] = []
 
     init(
-        today: LocalDate, cards: [CardCode: CardRecord], priors: [AuditLog.ReferenceKey: AuditLog.PriorAnswer]
+        today: LocalDate, cards: [CardCode: CardRecord],
+        priors: [AuditLog.ReferenceKey: AuditLog.PriorAnswer],
+        abuseGuard: AbuseGuard
     ) {
         self.today = today
         self.cards = cards
         self.priors = priors
+        self.abuseGuard = abuseGuard
+    }
+
+    /// Decides every lookup of the batch, in order.
+    mutating func evaluate(_ batch: [PendingLookup]) {
+        outcomes = batch.map { outcome(for: $0) }
     }
 
     /// Replays or rejects a repeated reference, or evaluates the lookup and adds its audit row.
@@ -158,6 +193,27 @@ struct BatchEvaluation {
             priors[reference] = AuditLog.PriorAnswer(
                 codeGiven: lookup.rawCode, amountVND: lookup.amountVND, response: response)
         }
+        if case .denied(.unknownCode) = decision, abuseGuard.recordUnknown(keyID: pending.key.id) {
+            recordLock(of: pending)
+        }
         return LookupOutcome(response: APIResponses.json(200, body), note: reason ?? "approved")
+    }
+
+    /// The one audit row of a lockout, written with the lookup that triggered it.
+    private mutating func recordLock(of pending: PendingLookup) {
+        lockedKeys.append(pending.key.id)
+        var json = JSONWriter()
+        json.object { object in
+            object.field("event", string: "key_locked")
+            object.field("key_id", int: pending.key.id)
+        }
+        records.append(
+            AuditRecord(
+                verificationID: UUID().uuidString.lowercased(), keyID: pending.key.id,
+                partnerID: pending.partnerID,
+                codeGiven: pending.request.rawCode, codeType: pending.request.code.codeType, cardNumber: nil,
+                memberID: nil, memberUnitPath: nil, agreementCode: nil, agreementUnitPath: nil,
+                reason: "key_locked", amountVND: pending.request.amountVND, discountVND: nil,
+                reference: nil, clientAddress: pending.clientAddress, response: json.text))
     }
 }

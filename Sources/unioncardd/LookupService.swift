@@ -11,6 +11,7 @@ import UnionCardStore
 struct LookupService: Sendable {
     let authenticator: Authenticator
     let batcher: LookupBatcher
+    let abuseGuard: AbuseGuard
     let maxBodyBytes: Int
 
     /// Handles one lookup request.
@@ -55,7 +56,26 @@ struct LookupService: Sendable {
                 response: APIResponses.forbidden("Only merchant keys may look up cards."),
                 note: "not_merchant")
         }
-        let agreements = authenticator.cache.current?.agreementsByPartner[partnerID] ?? []
+        let snapshot = authenticator.cache.current
+        switch abuseGuard.admit(keyID: key.id, partnerPerMinute: snapshot?.partnerRateLimits[partnerID]) {
+        case .allowed:
+            break
+        case .rateLimited(let seconds):
+            return LookupOutcome(
+                response: APIResponses.error(
+                    429, "rate_limited", "Too many lookups for this key; retry in \(seconds) s.",
+                    headers: [("Retry-After", String(seconds))]),
+                note: "rate_limited")
+        case .locked(let seconds):
+            return LookupOutcome(
+                response: APIResponses.error(
+                    429, "key_locked",
+                    "Khóa tạm thời do nhập sai mã thẻ quá nhiều lần. This key is locked after too many unknown codes; "
+                        + "retry in \(seconds) s.",
+                    headers: [("Retry-After", String(seconds))]),
+                note: "key_locked")
+        }
+        let agreements = snapshot?.agreementsByPartner[partnerID] ?? []
         return batcher.submit(
             PendingLookup(
                 request: lookup, key: key, partnerID: partnerID, agreements: agreements,

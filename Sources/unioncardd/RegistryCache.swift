@@ -13,11 +13,15 @@ import UnionCardStore
 final class RegistryCache: Sendable {
     private let snapshot = Mutex<RegistrySnapshot?>(nil)
     private let stopped = Atomic<Bool>(false)
+    /// Set by `reloadSoon()` (SIGHUP); the listener thread reloads everything within half a second.
+    private let fullReloadRequested = Atomic<Bool>(false)
+    private let metrics: Metrics
     private let conninfo: String
     private let log: Log
     private let fullRefreshSeconds: Double
 
-    init(conninfo: String, log: Log, fullRefreshSeconds: Double = 30) {
+    init(conninfo: String, log: Log, metrics: Metrics, fullRefreshSeconds: Double = 30) {
+        self.metrics = metrics
         self.conninfo = conninfo
         self.log = log
         self.fullRefreshSeconds = fullRefreshSeconds
@@ -45,6 +49,11 @@ final class RegistryCache: Sendable {
         thread.start()
     }
 
+    /// Asks the listener thread to reload everything (configuration reload).
+    func reloadSoon() {
+        fullReloadRequested.store(true, ordering: .relaxed)
+    }
+
     /// Asks the listener thread to end (it notices within a second).
     func stop() {
         stopped.store(true, ordering: .relaxed)
@@ -60,16 +69,23 @@ final class RegistryCache: Sendable {
                     try fresh.simpleQuery("LISTEN \(RegistrySnapshot.notificationChannel)")
                     // Changes made before LISTEN took effect would otherwise be missed.
                     try reload(tables: nil, on: fresh)
+                    metrics.increment("unioncard_registry_reloads_total", ["trigger": "connect"])
                     connection = fresh
                     lastFullLoad = .now
                 }
                 guard let connection else { continue }
                 let notifications = try connection.waitForNotifications(timeoutSeconds: 0.5)
-                if ContinuousClock.now - lastFullLoad > .seconds(fullRefreshSeconds) {
+                if fullReloadRequested.exchange(false, ordering: .relaxed) {
                     try reload(tables: nil, on: connection)
+                    metrics.increment("unioncard_registry_reloads_total", ["trigger": "sighup"])
+                    lastFullLoad = .now
+                } else if ContinuousClock.now - lastFullLoad > .seconds(fullRefreshSeconds) {
+                    try reload(tables: nil, on: connection)
+                    metrics.increment("unioncard_registry_reloads_total", ["trigger": "periodic"])
                     lastFullLoad = .now
                 } else if !notifications.isEmpty {
                     try reload(tables: Set(notifications.map(\.payload)), on: connection)
+                    metrics.increment("unioncard_registry_reloads_total", ["trigger": "notify"])
                 }
             } catch {
                 log.write(.warning, "registry cache cannot refresh; retrying", ["error": "\(error)"])
@@ -87,10 +103,12 @@ final class RegistryCache: Sendable {
         let keysChanged = all || !(tables ?? []).isDisjoint(with: ["api_keys", "partners", "units"])
         let agreementsChanged = all || !(tables ?? []).isDisjoint(with: ["agreements", "units"])
         let keys = keysChanged ? try RegistrySnapshot.loadKeys(on: connection) : nil
+        let limits = keysChanged ? try RegistrySnapshot.loadPartnerRateLimits(on: connection) : nil
         let agreements = agreementsChanged ? try RegistrySnapshot.loadAgreements(on: connection) : nil
         snapshot.withLock { current in
             var next = current ?? RegistrySnapshot()
             if let keys { next.keys = keys }
+            if let limits { next.partnerRateLimits = limits }
             if let agreements { next.agreementsByPartner = agreements }
             current = next
         }

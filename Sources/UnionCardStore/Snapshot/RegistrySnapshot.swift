@@ -9,11 +9,28 @@ public struct RegistrySnapshot: Sendable {
     public var keys: [Int64: StoredKey]
     /// Agreements by partner id, all dates (the lookup filters by today).
     public var agreementsByPartner: [Int64: [Agreement]]
+    /// Partners' own per-key rate limits (lookups per minute), where set.
+    public var partnerRateLimits: [Int64: Int]
 
     /// An empty snapshot.
-    public init(keys: [Int64: StoredKey] = [:], agreementsByPartner: [Int64: [Agreement]] = [:]) {
+    public init(
+        keys: [Int64: StoredKey] = [:], agreementsByPartner: [Int64: [Agreement]] = [:],
+        partnerRateLimits: [Int64: Int] = [:]
+    ) {
         self.keys = keys
         self.agreementsByPartner = agreementsByPartner
+        self.partnerRateLimits = partnerRateLimits
+    }
+
+    /// Reads the partners' own rate limits.
+    public static func loadPartnerRateLimits(on connection: PostgresConnection) throws -> [Int64: Int] {
+        let result = try connection.query(
+            "SELECT id, rate_limit_per_minute FROM partners WHERE rate_limit_per_minute IS NOT NULL")
+        var limits: [Int64: Int] = [:]
+        for row in result.rows {
+            limits[try row.decode(Int64.self, at: 0)] = try row.decode(Int.self, at: 1)
+        }
+        return limits
     }
 
     /// The channel `sql/010_registry_notify.sql` notifies on; the payload is the table name.
