@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// A migrated database holding eight sealed audit events (ids 10, 20, … 80, one per day from
-/// 2026-01-01 local time), with NULLs, empty texts, commas, quotes and Vietnamese in them.
+/// 2026-01-01 local time), with NULLs, empty texts, commas, quotes, a line break and Vietnamese.
 struct ChainDatabase {
     let cluster: TemporaryPostgres
     let database: String
@@ -37,7 +37,7 @@ struct ChainDatabase {
                 CASE WHEN g % 2 = 0 THEN 'unknown_code' END,
                 CASE WHEN g % 4 <> 0 THEN g * 100000 END,
                 CASE WHEN g % 2 = 1 THEN g * 10000 END,
-                CASE WHEN g % 2 = 1 THEN 'POS,"' || g || '"' END,
+                CASE WHEN g % 2 = 1 THEN 'POS,"' || g || '"' || CASE WHEN g = 1 THEN E'\\r\\nline 2' ELSE '' END END,
                 CASE WHEN g % 2 = 1 THEN '127.0.0.1' ELSE '' END,
                 '{"message":"Thẻ hợp lệ, giảm \\"' || g || '%\\"\n"}'
             FROM generate_series(1, 8) g, api_keys k;
@@ -82,6 +82,8 @@ struct AuditChainTamperTests {
         let verified = try chain.verify()
         #expect(verified.status == 0, "\(verified.stderr)")
         #expect(verified.stdout == "ok 8 rows; head \(chain.head)\n")
+        // A quoted field spanning lines (the script must not split the row there).
+        #expect(try chain.export([]).stdout.contains("\"POS,\"\"1\"\"\r\nline 2\""))
         for format in ["csv", "jsonl"] {
             let script = try chain.script(format)
             #expect(script.status == 0, "\(format): \(script.stderr)")
