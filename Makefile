@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: run test build release lint format deps clean
+.PHONY: run test build release lint format deps clean bench bench-smoke
 
 deps:
 	tools/ensure-deps.sh
@@ -22,6 +22,15 @@ run: release
 test: build
 	swift build --build-tests
 	swift test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+## unioncardd against the HTTP bound and the per-request database bound, one table (bench/run).
+## MEMBERS=12000000 for the scale run; BENCH_SECONDS per run (default 15).
+bench: release
+	bench/run
+
+## The same in seconds on tiny data (CI): asserts only that it ran and printed the table.
+bench-smoke: release
+	BENCH_SMOKE=1 bench/run
 
 lint:
 	swift format lint --strict --recursive Package.swift Sources Tests
