@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-.PHONY: run test build release lint format deps clean systemd-check fault-test fuzz-build fuzz-smoke security-test
+.PHONY: run test build release lint format deps clean systemd-check fault-test fuzz-build fuzz-smoke security-test bench bench-smoke
 
 deps:
 	tools/ensure-deps.sh
@@ -47,6 +47,15 @@ fuzz-build: deps
 FUZZ_SECONDS ?= 60
 fuzz-smoke: fuzz-build
 	tools/fuzz-smoke.sh $(FUZZ_SECONDS)
+
+## unioncardd against the HTTP bound and the per-request database bound, one table (bench/run).
+## MEMBERS=12000000 for the scale run; BENCH_SECONDS per run (default 15).
+bench: release
+	bench/run
+
+## The same in seconds on tiny data (CI): asserts only that it ran and printed the table.
+bench-smoke: release
+	BENCH_SMOKE=1 bench/run
 
 lint:
 	swift format lint --strict --recursive Package.swift Sources Tests fuzz/Package.swift fuzz/Sources
