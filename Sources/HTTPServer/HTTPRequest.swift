@@ -13,6 +13,9 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// True when the body exceeded `HTTPServerConfiguration.maxBodyBytes`; it was then discarded.
     public var bodyTooLarge: Bool
+    /// True when `Content-Length` came twice or together with `Transfer-Encoding`: the body was
+    /// not read, the connection closes after the answer, and the answer should be a 400.
+    public var hasAmbiguousLength: Bool
     /// The peer's IP address as text (`"127.0.0.1"`, `"::1"`), or `""` if unknown.
     public var remoteAddress: String
     /// Over HTTPS with client certificates requested: the lowercase hex SHA-256 of the DER of
@@ -24,8 +27,9 @@ public struct HTTPRequest: Sendable {
     public init(
         method: String, path: String, queryItems: [(name: String, value: String)] = [],
         headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], bodyTooLarge: Bool = false,
-        remoteAddress: String = "", clientCertificateSHA256: String? = nil
+        hasAmbiguousLength: Bool = false, remoteAddress: String = "", clientCertificateSHA256: String? = nil
     ) {
+        self.hasAmbiguousLength = hasAmbiguousLength
         self.method = method
         self.path = path
         self.queryItems = queryItems

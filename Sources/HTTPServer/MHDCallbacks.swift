@@ -43,6 +43,8 @@ final class ServerContext: Sendable {
 final class RequestState {
     var body: [UInt8] = []
     var bodyTooLarge = false
+    /// `Content-Length` repeated or combined with `Transfer-Encoding`: answered at once, body unread.
+    var ambiguousLength = false
     /// Set once a response is queued, so a late call cannot answer twice.
     var responded = false
 }
@@ -73,6 +75,11 @@ func mhdAccessHandler(
         }
         conCls.pointee = Unmanaged.passRetained(state).toOpaque()  // Released in mhdRequestCompleted.
         context.requestsInFlight.add(1, ordering: .relaxed)
+        // Never read a body whose length is ambiguous: answer now; MHD then closes the connection.
+        if MHDConnection.hasAmbiguousLength(connection) {
+            state.ambiguousLength = true
+            return respond(context, state, connection, url: url, method: method)
+        }
         // A client that waits for "100 Continue" has not sent the body yet: answer now instead,
         // so it never sends it. Without Expect the body is already on its way; it is read and
         // discarded, so the final answer is not lost to a reset.
@@ -154,6 +161,7 @@ private func respond(
         headers: HTTPHeaders(MHDConnection.values(connection, kind: .HEADER_KIND)),
         body: state.body,
         bodyTooLarge: state.bodyTooLarge,
+        hasAmbiguousLength: state.ambiguousLength,
         remoteAddress: MHDConnection.remoteAddress(connection),
         clientCertificateSHA256: context.tls.flatMap { tls in
             tls.policy == .none ? nil : TLSState.clientCertificateSHA256(connection)

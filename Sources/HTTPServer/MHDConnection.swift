@@ -27,6 +27,16 @@ enum MHDConnection {
         return Int(exactly: value) ?? Int.max
     }
 
+    /// True when the body's length is ambiguous: `Content-Length` more than once, or together
+    /// with `Transfer-Encoding`. Two parsers on the way (a proxy and us) could then disagree on
+    /// where the request ends — the request-smuggling pattern (RFC 9112 §6.3).
+    static func hasAmbiguousLength(_ connection: OpaquePointer) -> Bool {
+        let headers = values(connection, kind: .HEADER_KIND)
+        let lengths = headers.filter { HTTPHeaders.namesEqual($0.name, "Content-Length") }.count
+        let encodings = headers.filter { HTTPHeaders.namesEqual($0.name, "Transfer-Encoding") }.count
+        return lengths > 1 || (lengths > 0 && encodings > 0)
+    }
+
     /// True when the client sent `Expect: 100-continue` and waits before sending its body.
     static func expectsContinue(_ connection: OpaquePointer) -> Bool {
         guard let text = MHD_lookup_connection_value(connection, .HEADER_KIND, "Expect") else {

@@ -62,6 +62,9 @@ final class Application: Sendable {
         var response: HTTPResponse
         var route = request.path
         switch router.match(method: request.method, path: request.path) {
+        case .handler where request.hasAmbiguousLength:
+            response = APIResponses.error(
+                400, "bad_request", "Send one Content-Length, or Transfer-Encoding, not both.")
         case .handler(let handler): response = handler(request)
         case .notFound:
             response = APIResponses.notFound()
