@@ -21,7 +21,10 @@ run: release
 ## Every test against throwaway PostgreSQL clusters the tests start themselves.
 test: build
 	swift build --build-tests
-	swift test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	rm -rf .build/test-logs
+	UNIONCARD_TEST_LOG_DIR=$(CURDIR)/.build/test-logs swift test --skip-build 2>&1 | tee .build/test.log; \
+	    exit $${PIPESTATUS[0]}
+	tools/check-logs.sh .build/test-logs
 
 ## systemd/ units: `systemd-analyze verify` clean and `security --offline` exposure ≤ 2.0.
 systemd-check:

@@ -121,6 +121,7 @@ final class DaemonFixture: @unchecked Sendable {
         atexit {
             for daemon in DaemonFixture.running.withLock({ $0 }) {
                 _ = daemon.terminate(signal: SIGKILL, waitSeconds: 5)
+                DaemonFixture.keepLog(of: daemon)
             }
         }
         return Mutex([])
@@ -128,6 +129,16 @@ final class DaemonFixture: @unchecked Sendable {
 
     deinit {
         _ = daemon.terminate(signal: SIGTERM, waitSeconds: 10)
+        Self.keepLog(of: daemon)
+    }
+
+    /// Writes the daemon's log to `UNIONCARD_TEST_LOG_DIR` when set, so that `make test` can check
+    /// the logs of the whole run for personal data (tools/check-logs.sh).
+    static func keepLog(of daemon: BackgroundProcess) {
+        guard let directory = ProcessInfo.processInfo.environment["UNIONCARD_TEST_LOG_DIR"] else { return }
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = "\(directory)/unioncardd-\(daemon.pid).log"
+        FileManager.default.createFile(atPath: path, contents: Data(daemon.stderrSoFar.utf8))
     }
 
     /// `GET /v1/lookup` with a key.
