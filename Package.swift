@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "unioncardd", targets: ["unioncardd"]),
         .executable(name: "unioncardctl", targets: ["unioncardctl"]),
+        .library(name: "UnionCardCore", targets: ["UnionCardCore"]),
     ],
     targets: [
         // C libraries from Debian -dev packages.

@@ -31,8 +31,7 @@ CREATE TABLE cards (
     status      text NOT NULL CHECK (status IN ('active', 'replaced', 'lost', 'revoked')),
     issued_on   date
 );
-CREATE INDEX cards_member_idx ON cards (member_id);
--- At most one active card per member.
+-- At most one active card per member (also the index for "this member's active card").
 CREATE UNIQUE INDEX cards_one_active_per_member ON cards (member_id) WHERE status = 'active';
 
 CREATE TABLE partners (

@@ -2,7 +2,7 @@
 # Installs (as root) or names (otherwise) the Debian packages unioncard needs to build, test and run.
 set -euo pipefail
 
-packages=(libmicrohttpd-dev libpq-dev postgresql pkg-config tzdata curl)
+packages=(libmicrohttpd-dev libgnutls28-dev libpq-dev postgresql pkg-config tzdata curl openssl python3 python3-venv)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

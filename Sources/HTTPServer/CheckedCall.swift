@@ -1,3 +1,5 @@
+import CMicroHTTPD
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -33,6 +35,17 @@ enum CheckedCall {
                 code: code, context: "\(context()): \(describe(errorNumber)) (errno \(errorNumber))")
         }
         return value
+    }
+
+    /// Throws `code` with `context` and GnuTLS's text for `result` when a GnuTLS call returned a
+    /// negative error code; returns `result` (some calls return a count on success).
+    @discardableResult
+    static func gnutls(
+        _ result: Int32, _ code: HTTPServerError.Code, _ context: @autoclosure () -> String
+    ) throws(HTTPServerError) -> Int32 {
+        guard result < 0 else { return result }
+        let text = gnutls_strerror(result).map { String(cString: $0) } ?? "unknown GnuTLS error"
+        throw HTTPServerError(code: code, context: "\(context()): \(text) (GnuTLS \(result))")
     }
 
     /// `strerror` text for an errno value.

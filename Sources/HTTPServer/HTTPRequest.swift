@@ -13,15 +13,23 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// True when the body exceeded `HTTPServerConfiguration.maxBodyBytes`; it was then discarded.
     public var bodyTooLarge: Bool
+    /// True when `Content-Length` came twice or together with `Transfer-Encoding`: the body was
+    /// not read, the connection closes after the answer, and the answer should be a 400.
+    public var hasAmbiguousLength: Bool
     /// The peer's IP address as text (`"127.0.0.1"`, `"::1"`), or `""` if unknown.
     public var remoteAddress: String
+    /// Over HTTPS with client certificates requested: the lowercase hex SHA-256 of the DER of
+    /// the certificate the client presented, which the handshake verified against the client
+    /// CAs. Nil for plain HTTP, when none was requested, or when the client sent none.
+    public var clientCertificateSHA256: String?
 
     /// Creates a request; the server builds these, tests and callers may too.
     public init(
         method: String, path: String, queryItems: [(name: String, value: String)] = [],
         headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], bodyTooLarge: Bool = false,
-        remoteAddress: String = ""
+        hasAmbiguousLength: Bool = false, remoteAddress: String = "", clientCertificateSHA256: String? = nil
     ) {
+        self.hasAmbiguousLength = hasAmbiguousLength
         self.method = method
         self.path = path
         self.queryItems = queryItems
@@ -29,6 +37,7 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.bodyTooLarge = bodyTooLarge
         self.remoteAddress = remoteAddress
+        self.clientCertificateSHA256 = clientCertificateSHA256
     }
 
     /// The value of the first query argument named exactly `name`, or nil.

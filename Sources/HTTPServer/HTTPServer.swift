@@ -8,31 +8,39 @@ import Synchronization
 #endif
 
 /// An HTTP/1.1 server on libmicrohttpd: an internal thread pool, each thread with its own epoll
-/// loop, calling one `HTTPHandler` per complete request.
+/// loop, calling one `HTTPHandler` per complete request. With `HTTPServerConfiguration.tls` it
+/// serves HTTPS only (libmicrohttpd's own TLS, through GnuTLS).
 ///
-/// Lifecycle: `start()` → (optionally `quiesce()`) → `stop()`. It may be started again after
-/// `stop()`. All methods are thread-safe, but `stop()` must not be called from a handler.
+/// Lifecycle: `start()` → (optionally `quiesce()`, `reloadCertificates(_:)`) → `stop()`. It may
+/// be started again after `stop()`. All methods are thread-safe, but `stop()` must not be
+/// called from a handler.
 public final class HTTPServer: Sendable {
     private struct Running {
         var daemon: OpaquePointer
         var context: Unmanaged<ServerContext>
         /// The listening socket handed back by `MHD_quiesce_daemon`; ours to close after stop.
         var quiescedSocket: Int32?
+        /// HTTPS: the C strings MHD was started with (it keeps the pointers); freed after stop.
+        var tlsStartStrings: CStrings?
     }
 
     private struct State {
         var running: Running?
         var boundPort = 0
+        /// HTTPS: the certificates of the latest successful start or reload; the next start
+        /// uses them too.
+        var tlsCertificates: TLSCertificates?
     }
 
-    private let configuration: HTTPServerConfiguration
+    let configuration: HTTPServerConfiguration
     private let handler: HTTPHandler
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     /// Creates a server; nothing is bound until `start()`.
     public init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
+        self.state = Mutex(State(tlsCertificates: configuration.tls?.certificates))
     }
 
     deinit {
@@ -46,7 +54,8 @@ public final class HTTPServer: Sendable {
     /// but not on every path).
     ///
     /// - Throws: `HTTPServerError` — `.alreadyStarted`, `.invalidAddress`, `.invalidConfiguration`
-    ///   or `.startFailed` (e.g. the address is in use).
+    ///   or `.startFailed` (e.g. the address is in use); for HTTPS also `.tlsUnsupported` or
+    ///   `.invalidCertificate`.
     public func start() throws {
         let configuration = self.configuration
         let handler = self.handler
@@ -56,12 +65,16 @@ public final class HTTPServer: Sendable {
             }
             let address = try SocketAddress(host: configuration.host, port: configuration.port)
             let limits = try Limits(configuration)
+            var tls: (state: TLSState, strings: CStrings)?
+            if let tlsConfiguration = configuration.tls, let certificates = state.tlsCertificates {
+                tls = try Self.prepareTLS(tlsConfiguration, certificates)
+            }
             _ = signal(SIGPIPE, SIG_IGN)
 
             let context = Unmanaged.passRetained(
                 ServerContext(
                     handler: handler, maxBodyBytes: configuration.maxBodyBytes,
-                    errorHandler: configuration.errorHandler))
+                    errorHandler: configuration.errorHandler, tls: tls?.state))
             var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_ITC.rawValue
             #if os(Linux)
                 flags |= MHD_USE_EPOLL.rawValue
@@ -69,6 +82,7 @@ public final class HTTPServer: Sendable {
                 flags |= MHD_USE_AUTO.rawValue
             #endif
             if address.family == AF_INET6 { flags |= MHD_USE_IPv6.rawValue }
+            if tls != nil { flags |= MHD_USE_TLS.rawValue }
 
             let started = address.withSockaddrPointer { sockaddrPointer in
                 var options = cmhd_daemon_options(
@@ -82,12 +96,21 @@ public final class HTTPServer: Sendable {
                     access_handler: mhdAccessHandler,
                     access_handler_cls: context.toOpaque(),
                     completed_handler: mhdRequestCompleted,
-                    completed_handler_cls: context.toOpaque())
+                    completed_handler_cls: context.toOpaque(),
+                    listen_socket: configuration.listenSocket ?? -1,
+                    tls_certificate_pem: tls?.strings.pointers[0],
+                    tls_key_pem: tls?.strings.pointers[1],
+                    tls_priorities: tls?.strings.pointers[2],
+                    connection_notifier: mhdConnectionNotify,
+                    connection_notifier_cls: context.toOpaque())
                 // MHD copies the address during the call, so the pointer need not outlive it.
                 let daemon = cmhd_start_daemon(&options)
                 return (daemon, errno)  // errno right away, before anything can overwrite it.
             }
-            if started.0 == nil { context.release() }  // No daemon: no callback will ever borrow it.
+            if started.0 == nil {
+                context.release()  // No daemon: no callback will ever borrow it.
+                tls?.strings.release()
+            }
             let daemon = try CheckedCall.nonNil(
                 started.0, .startFailed,
                 "MHD_start_daemon on \(configuration.host) port \(configuration.port)",
@@ -99,9 +122,11 @@ public final class HTTPServer: Sendable {
             } catch {
                 MHD_stop_daemon(daemon)
                 context.release()  // The daemon is gone, and with it every callback.
+                tls?.strings.release()
                 throw error
             }
-            state.running = Running(daemon: daemon, context: context, quiescedSocket: nil)
+            state.running = Running(
+                daemon: daemon, context: context, quiescedSocket: nil, tlsStartStrings: tls?.strings)
             state.boundPort = port
         }
     }
@@ -127,13 +152,32 @@ public final class HTTPServer: Sendable {
                 return .failure(error)
             }
             // MHD no longer polls it, but a pool thread may still hold it: shut down, close after stop.
-            _ = shutdown(socket, Int32(SHUT_RDWR))
+            // A passed-in socket is shared with its creator (systemd): never shut it down, so
+            // clients keep queueing on it for the next process.
+            if configuration.listenSocket == nil { _ = shutdown(socket, Int32(SHUT_RDWR)) }
             running.quiescedSocket = socket
             state.running = running
             return .success(())
         }
         // Reported outside the lock, so the error handler may call back into the server.
         if case .failure(let error) = outcome { configuration.errorHandler?(error) }
+    }
+
+    /// Requests received and not yet answered (their response not yet fully sent).
+    public var requestsInFlight: Int {
+        state.withLock { $0.running?.context.takeUnretainedValue().requestsInFlight.load(ordering: .relaxed) }
+            ?? 0
+    }
+
+    /// After `quiesce()`: waits until every request in flight was answered, at most
+    /// `timeoutSeconds`; true when none is left. Idle keep-alive connections do not count.
+    public func drain(timeoutSeconds: Double) -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
+        while requestsInFlight > 0 {
+            guard ContinuousClock.now < deadline else { return false }
+            usleep(10_000)
+        }
+        return true
     }
 
     /// Closes the listening socket and every connection and joins libmicrohttpd's threads
@@ -151,6 +195,78 @@ public final class HTTPServer: Sendable {
         MHD_stop_daemon(running.daemon)
         if let socket = running.quiescedSocket { _ = close(socket) }
         running.context.release()  // Retained in start(); no callback can run any more.
+        running.tlsStartStrings?.release()
+    }
+
+    /// Replaces the server certificate chain and key and the trusted client CAs without
+    /// dropping anything: connections that are open keep the certificates they were set up
+    /// with, every handshake from now on gets the new ones. Also used by later `start()` calls.
+    ///
+    /// The new set is checked first; when it is unusable this throws and nothing changes. Each
+    /// set stays in memory until the last connection that uses it is closed.
+    ///
+    /// - Throws: `HTTPServerError` — `.tlsNotConfigured` (plain HTTP server),
+    ///   `.invalidConfiguration` (client certificates requested but no client CA given) or
+    ///   `.invalidCertificate`.
+    public func reloadCertificates(_ certificates: TLSCertificates) throws(HTTPServerError) {
+        guard let tlsConfiguration = configuration.tls else {
+            throw HTTPServerError(
+                code: .tlsNotConfigured, context: "reloadCertificates() on a plain HTTP server")
+        }
+        try Self.checkClientCAs(tlsConfiguration.clientCertificates, certificates)
+        let credentials = try TLSCredentials(certificates)
+        state.withLock { state in
+            state.tlsCertificates = certificates
+            state.running?.context.takeUnretainedValue().tls?.replace(credentials)
+        }
+    }
+
+    /// The certificate generation new HTTPS connections get; nil unless running with TLS.
+    /// (Tests watch its lifetime.)
+    var currentTLSCredentials: TLSCredentials? {
+        state.withLock { $0.running?.context.takeUnretainedValue().tls?.credentials }
+    }
+
+    /// Checks the TLS settings and loads the certificates for a start.
+    private static func prepareTLS(
+        _ tls: TLSConfiguration, _ certificates: TLSCertificates
+    ) throws(HTTPServerError) -> (state: TLSState, strings: CStrings) {
+        try CheckedCall.succeeded(
+            MHD_is_feature_supported(.FEATURE_TLS) == .YES, .tlsUnsupported,
+            "this libmicrohttpd has no TLS support (MHD_FEATURE_TLS)")
+        try checkClientCAs(tls.clientCertificates, certificates)
+        try checkPriorities(tls.priorities)
+        let credentials = try TLSCredentials(certificates)
+        // MHD loads these at start into credentials of its own, which every connection's
+        // session then trades for the current `TLSCredentials` before its handshake.
+        let strings = CStrings([certificates.certificateChainPEM, certificates.privateKeyPEM, tls.priorities])
+        do throws(HTTPServerError) {
+            try CheckedCall.succeeded(
+                strings.pointers.allSatisfy { $0 != nil }, .startFailed, "strdup: out of memory")
+        } catch {
+            strings.release()
+            throw error
+        }
+        return (TLSState(policy: tls.clientCertificates, credentials: credentials), strings)
+    }
+
+    private static func checkClientCAs(
+        _ policy: ClientCertificatePolicy, _ certificates: TLSCertificates
+    ) throws(HTTPServerError) {
+        try CheckedCall.succeeded(
+            policy == .none || certificates.clientCAsPEM != nil, .invalidConfiguration,
+            "client certificates are \(policy) but no client CA certificates are given")
+    }
+
+    /// Parses a GnuTLS priority string, naming the part GnuTLS rejected.
+    private static func checkPriorities(_ priorities: String) throws(HTTPServerError) {
+        var cache: OpaquePointer?
+        var errorPosition: UnsafePointer<CChar>?
+        let result = gnutls_priority_init(&cache, priorities, &errorPosition)
+        if let cache { gnutls_priority_deinit(cache) }
+        let rejected = errorPosition.map { String(cString: $0) } ?? priorities
+        try CheckedCall.gnutls(
+            result, .invalidConfiguration, "TLS priorities rejected at \"\(rejected)\"")
     }
 }
 

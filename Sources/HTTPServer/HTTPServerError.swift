@@ -17,6 +17,15 @@ public struct HTTPServerError: Error, CustomStringConvertible, Sendable {
         case responseFailed
         /// `MHD_quiesce_daemon` failed (reported via `HTTPServerConfiguration.errorHandler`).
         case quiesceFailed
+        /// HTTPS was configured but this libmicrohttpd was built without TLS support.
+        case tlsUnsupported
+        /// `reloadCertificates` was called on a server configured without TLS.
+        case tlsNotConfigured
+        /// A certificate, private key or CA file could not be read, parsed or paired.
+        case invalidCertificate
+        /// Preparing the TLS side of a new connection failed (reported via
+        /// `HTTPServerConfiguration.errorHandler`; that connection is closed unanswered).
+        case tlsConnectionFailed
     }
 
     /// What kind of operation failed.

@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import Synchronization
 
 // The @convention(c) callbacks libmicrohttpd calls on its pool threads, and the state they use.
 //
@@ -9,20 +10,29 @@ import CMicroHTTPD
 // - `RequestState` is retained by the first access-handler call of a request and stored in
 //   `*con_cls`; the request-completed callback releases it. MHD calls that callback for every
 //   request whose `*con_cls` was set, including requests cut short by errors or by stop().
+// - HTTPS only: `TLSConnection` is retained by the connection-started notification and stored in
+//   the connection's `socket_context`; the connection-closed notification releases it. MHD sends
+//   both for every connection it accepted, including those closed by stop().
 
 /// What every callback of one daemon needs; immutable, so sharing it across pool threads is safe.
 final class ServerContext: Sendable {
     let handler: HTTPHandler
     let maxBodyBytes: Int
     let errorHandler: (@Sendable (HTTPServerError) -> Void)?
+    /// Nil for plain HTTP.
+    let tls: TLSState?
+    /// Requests begun (first access call) and not yet completed (completion callback), so that a
+    /// graceful stop can wait for the answers in flight to be sent.
+    let requestsInFlight = Atomic<Int>(0)
 
     init(
         handler: @escaping HTTPHandler, maxBodyBytes: Int,
-        errorHandler: (@Sendable (HTTPServerError) -> Void)?
+        errorHandler: (@Sendable (HTTPServerError) -> Void)?, tls: TLSState?
     ) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
         self.errorHandler = errorHandler
+        self.tls = tls
     }
 }
 
@@ -33,6 +43,8 @@ final class ServerContext: Sendable {
 final class RequestState {
     var body: [UInt8] = []
     var bodyTooLarge = false
+    /// `Content-Length` repeated or combined with `Transfer-Encoding`: answered at once, body unread.
+    var ambiguousLength = false
     /// Set once a response is queued, so a late call cannot answer twice.
     var responded = false
 }
@@ -55,11 +67,19 @@ func mhdAccessHandler(
     let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
 
     guard let statePointer = conCls.pointee else {
+        // An HTTPS connection whose TLS setup failed is closed before anything is read from it.
+        if context.tls != nil && !TLSState.isReady(connection) { return .NO }
         let state = RequestState()
         if let declared = MHDConnection.contentLength(connection), declared > context.maxBodyBytes {
             state.bodyTooLarge = true
         }
         conCls.pointee = Unmanaged.passRetained(state).toOpaque()  // Released in mhdRequestCompleted.
+        context.requestsInFlight.add(1, ordering: .relaxed)
+        // Never read a body whose length is ambiguous: answer now; MHD then closes the connection.
+        if MHDConnection.hasAmbiguousLength(connection) {
+            state.ambiguousLength = true
+            return respond(context, state, connection, url: url, method: method)
+        }
         // A client that waits for "100 Continue" has not sent the body yet: answer now instead,
         // so it never sends it. Without Expect the body is already on its way; it is read and
         // discarded, so the final answer is not lost to a reset.
@@ -97,6 +117,35 @@ func mhdRequestCompleted(
     guard let conCls, let stateRawPointer = conCls.pointee else { return }
     Unmanaged<RequestState>.fromOpaque(stateRawPointer).release()  // Retained by the first access call.
     conCls.pointee = nil
+    if let cls {
+        Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().requestsInFlight.subtract(
+            1, ordering: .relaxed)
+    }
+}
+
+/// `MHD_NotifyConnectionCallback`: sets up (started) and releases (closed) the TLS side of an
+/// HTTPS connection; does nothing for plain HTTP.
+func mhdConnectionNotify(
+    cls: UnsafeMutableRawPointer?,
+    connection: OpaquePointer?,
+    socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    code: MHD_ConnectionNotificationCode
+) {
+    guard let cls, let connection, let socketContext else { return }
+    let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    guard let tls = context.tls else { return }
+    switch code {
+    case .CONNECTION_NOTIFY_STARTED:
+        do throws(HTTPServerError) {
+            try tls.connectionStarted(connection, socketContext: socketContext)
+        } catch {
+            context.errorHandler?(error)
+        }
+    case .CONNECTION_NOTIFY_CLOSED:
+        tls.connectionClosed(socketContext: socketContext)
+    default:
+        break
+    }
 }
 
 /// Runs the handler and queues its response; on failure queues a bare 500 and reports the error.
@@ -112,12 +161,16 @@ private func respond(
         headers: HTTPHeaders(MHDConnection.values(connection, kind: .HEADER_KIND)),
         body: state.body,
         bodyTooLarge: state.bodyTooLarge,
-        remoteAddress: MHDConnection.remoteAddress(connection)
+        hasAmbiguousLength: state.ambiguousLength,
+        remoteAddress: MHDConnection.remoteAddress(connection),
+        clientCertificateSHA256: context.tls.flatMap { tls in
+            tls.policy == .none ? nil : TLSState.clientCertificateSHA256(connection)
+        }
     )
     state.body = []
     let response = context.handler(request)
     do throws(HTTPServerError) {
-        try MHDConnection.queue(response, on: connection)
+        try MHDConnection.queue(response, on: connection, errorHandler: context.errorHandler)
         return .YES
     } catch {
         context.errorHandler?(error)

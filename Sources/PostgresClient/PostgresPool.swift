@@ -24,6 +24,7 @@ public final class PostgresPool: Sendable {
         /// Idle connections, most recently used last.
         var idle: [PostgresConnection] = []
         var closed = false
+        var statistics = PostgresPoolStatistics()
     }
 
     /// Creates a pool; no connection is opened yet (`size` below 1 counts as 1).
@@ -80,13 +81,25 @@ public final class PostgresPool: Sendable {
             throw closedError()
         }
         let deadline = DispatchTime.now() + .nanoseconds(Int(max(0, acquireTimeoutSeconds) * 1e9))
+        // A connection free right now is not a wait; anything else is counted as one.
+        if slots.wait(timeout: .now()) == .success {
+            return try take()
+        }
+        state.withLock { $0.statistics.waits += 1 }
         guard slots.wait(timeout: deadline) == .success else {
+            state.withLock { $0.statistics.timeouts += 1 }
             throw PostgresError(
                 .poolTimeout,
                 context: "acquire: no free connection of \(size) within \(acquireTimeoutSeconds) s")
         }
+        return try take()
+    }
+
+    /// With a slot held: an idle connection (repaired if the server dropped it) or a new one.
+    private func take() throws -> PostgresConnection {
         let (closed, taken) = state.withLock { state in
-            (state.closed, state.closed ? nil : state.idle.popLast())
+            if !state.closed { state.statistics.inUse += 1 }
+            return (state.closed, state.closed ? nil : state.idle.popLast())
         }
         if closed {
             slots.signal()
@@ -94,8 +107,11 @@ public final class PostgresPool: Sendable {
         }
         guard let connection = taken else {
             do {
-                return try PostgresConnection(conninfo: conninfo)
+                let connection = try PostgresConnection(conninfo: conninfo)
+                state.withLock { $0.statistics.connects += 1 }
+                return connection
             } catch {
+                state.withLock { $0.statistics.inUse -= 1 }
                 slots.signal()
                 throw error
             }
@@ -104,9 +120,13 @@ public final class PostgresPool: Sendable {
         if connection.isBroken {
             do {
                 try connection.reconnect()
+                state.withLock { $0.statistics.reconnects += 1 }
             } catch {
                 // Keep it for a later attempt, behind the healthy ones.
-                state.withLock { $0.idle.insert(connection, at: 0) }
+                state.withLock { state in
+                    state.idle.insert(connection, at: 0)
+                    state.statistics.inUse -= 1
+                }
                 slots.signal()
                 throw error
             }
@@ -127,6 +147,7 @@ public final class PostgresPool: Sendable {
             }
         }
         let keep = state.withLock { state in
+            state.statistics.inUse -= 1
             if !state.closed {
                 state.idle.append(connection)
             }
@@ -136,6 +157,11 @@ public final class PostgresPool: Sendable {
             connection.close()
         }
         slots.signal()
+    }
+
+    /// Counters since the pool was created, and the connections lent out right now.
+    public var statistics: PostgresPoolStatistics {
+        state.withLock { $0.statistics }
     }
 
     private func closedError() -> PostgresError {

@@ -147,6 +147,9 @@ case "key":
         usageError("unknown key command \(subcommand)")
     }
 
+case "audit":
+    runAudit(arguments, conninfo: conninfo)
+
 default:
     usageError("unknown command \(command)")
 }

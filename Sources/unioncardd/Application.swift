@@ -7,27 +7,50 @@ import Synchronization
 final class Application: Sendable {
     private let router: Router
     private let log: Log
+    private let metrics: Metrics
     private let requestCounter = Atomic<UInt64>(0)
 
-    init(lookup: LookupService, pool: PostgresPool, log: Log) {
+    init(
+        lookup: LookupService, events: EventsService, pool: PostgresPool, cache: RegistryCache,
+        metrics: Metrics,
+        log: Log
+    ) {
         self.log = log
+        self.metrics = metrics
         var router = Router()
         let lookupHandler: HTTPHandler = { request in
-            let outcome = lookup.handle(request)
+            let outcome: LookupOutcome = lookup.handle(request)
+            metrics.increment("unioncard_lookups_total", ["result": outcome.note])
             return Self.annotated(outcome.response, note: outcome.note)
         }
         router.add("GET", "/v1/lookup", lookupHandler)
         router.add("POST", "/v1/lookup", lookupHandler)
+        router.add("GET", "/v1/events") { request in
+            let outcome = events.events(request)
+            return Self.annotated(outcome.response, note: outcome.note)
+        }
+        router.add("GET", "/v1/events/summary") { request in
+            let outcome = events.summary(request)
+            return Self.annotated(outcome.response, note: outcome.note)
+        }
         router.add("GET", "/healthz") { _ in
             APIResponses.json(200, Array(#"{"status":"ok"}"#.utf8))
         }
         router.add("GET", "/readyz") { _ in
             do {
                 _ = try pool.withConnection { try $0.query("SELECT 1") }
-                return APIResponses.json(200, Array(#"{"status":"ready"}"#.utf8))
             } catch {
                 return APIResponses.error(503, "unavailable", "The registry database is unreachable.")
             }
+            guard cache.current != nil else {
+                return APIResponses.error(503, "unavailable", "The registry is not loaded yet.")
+            }
+            return APIResponses.json(200, Array(#"{"status":"ready"}"#.utf8))
+        }
+        router.add("GET", "/metrics") { _ in
+            HTTPResponse(
+                status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
+                body: Array(metrics.render().utf8))
         }
         self.router = router
     }
@@ -37,9 +60,15 @@ final class Application: Sendable {
         let started = ContinuousClock.now
         let id = requestCounter.add(1, ordering: .relaxed).newValue
         var response: HTTPResponse
+        var route = request.path
         switch router.match(method: request.method, path: request.path) {
+        case .handler where request.hasAmbiguousLength:
+            response = APIResponses.error(
+                400, "bad_request", "Send one Content-Length, or Transfer-Encoding, not both.")
         case .handler(let handler): response = handler(request)
-        case .notFound: response = APIResponses.notFound()
+        case .notFound:
+            response = APIResponses.notFound()
+            route = "unmatched"  // never the client's path: it is unbounded (and could hold anything)
         case .methodNotAllowed(let allowed): response = APIResponses.methodNotAllowed(allowed)
         }
         let requestID = String(id, radix: 16)
@@ -51,9 +80,15 @@ final class Application: Sendable {
         let elapsed = ContinuousClock.now - started
         let milliseconds =
             Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        metrics.increment(
+            "unioncard_http_requests_total", ["route": route, "status": String(response.status)])
+        metrics.observe("unioncard_http_request_duration_seconds", milliseconds / 1000)
         // The path is logged without its query string: the query may hold a card code.
+        let level: LogLevel =
+            response.status >= 500
+            ? .warning : request.headers["User-Agent"] == Watchdog.userAgent ? .debug : .info
         log.write(
-            response.status >= 500 ? .warning : .info, "request",
+            level, "request",
             [
                 "id": requestID, "method": request.method, "path": request.path,
                 "status": String(response.status),

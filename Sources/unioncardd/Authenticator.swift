@@ -1,20 +1,18 @@
+import Foundation
 import HTTPServer
-import PostgresClient
 import UnionCardStore
 
 /// Turns `Authorization: Bearer uck_<id>_<secret>` into the caller's key, or the 401 answer.
 ///
-/// The header's shape is checked without the database; the key itself is looked up by id and its
-/// secret hash compared in constant time.
+/// The header's shape is checked first; the key is then found by id in the in-memory registry
+/// snapshot and its secret hash compared in constant time. No database call per request.
 struct Authenticator: Sendable {
-    let pool: PostgresPool
-    private let reader = RegistryReader()
+    let cache: RegistryCache
 
-    init(pool: PostgresPool) {
-        self.pool = pool
-    }
+    /// The registry is not loaded yet (database unreachable since start): answer 503.
+    struct NotReady: Error {}
 
-    /// The credential in the header, or a 401 when it is missing or malformed (no database call).
+    /// The credential in the header, or a 401 when it is missing or malformed.
     static func credential(from header: String?) -> Result<APIKeyCredential, Rejection> {
         guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer ",
             let credential = APIKeyCredential(
@@ -28,10 +26,10 @@ struct Authenticator: Sendable {
 
     /// The key a credential designates, or a 401 when it is unknown, revoked or the secret is wrong.
     ///
-    /// - Throws: `PostgresError` when the database cannot be asked (the caller answers 503).
+    /// - Throws: `NotReady` while no registry snapshot could be loaded (the caller answers 503).
     func key(for credential: APIKeyCredential) throws -> Result<StoredKey, Rejection> {
-        let stored = try pool.withConnection { try reader.key(id: credential.id, on: $0) }
-        guard let stored, !stored.isRevoked,
+        guard let snapshot = cache.current else { throw NotReady() }
+        guard let stored = snapshot.keys[credential.id], !stored.isRevoked,
             APIKeyCredential.constantTimeEquals(stored.secretHash, credential.secretHash)
         else {
             return .failure(Rejection(APIResponses.unauthorized("Unknown or revoked key.")))

@@ -1,4 +1,5 @@
 import Foundation
+import UnionCardCore
 
 /// The daemon's settings: defaults, then the config file, then `UNIONCARD_*` variables, then flags.
 struct Configuration: Sendable, Equatable {
@@ -8,10 +9,13 @@ struct Configuration: Sendable, Equatable {
     var database = ""
     /// Time zone of agreement validity dates.
     var timeZone = "Asia/Ho_Chi_Minh"
-    /// libmicrohttpd worker threads; each blocks while its request talks to PostgreSQL.
-    var threads = 8
-    /// PostgreSQL connections held open.
-    var databasePoolSize = 8
+    /// libmicrohttpd worker threads; each blocks while its request waits for its batch, so this
+    /// bounds the lookups in flight (and so the batch size).
+    var threads = 32
+    /// Threads that run lookup batches, each on its own database connection.
+    var lookupWorkers = 3
+    /// PostgreSQL connections held open (lookup workers plus readiness and other requests).
+    var databasePoolSize = 6
     /// Seconds an idle or slow client keeps its connection.
     var connectionTimeoutSeconds = 30
     /// Simultaneous client connections.
@@ -20,6 +24,23 @@ struct Configuration: Sendable, Equatable {
     var perIPConnectionLimit = 0
     /// "debug", "info", "warning" or "error".
     var logLevel = LogLevel.info
+    /// HTTPS: PEM certificate chain and key files (both or neither), and the CAs of terminals'
+    /// client certificates (optional mutual TLS). See Configuration+TLS.swift.
+    var tlsCertificate: String?
+    var tlsKey: String?
+    var tlsClientCA: String?
+    /// Plain HTTP on a non-loopback address only when this is true.
+    var allowPlainHTTP = false
+    /// Lookups per minute per key (0 = no limit); a partner may have its own.
+    var rateLimitPerMinute = 60
+    /// Lookups a key may make in a burst.
+    var rateLimitBurst = 20
+    /// `unknown_code` answers within the window that lock a key (0 = no lockout).
+    var lockoutThreshold = 20
+    /// The window of the lockout count, in minutes.
+    var lockoutWindowMinutes = 10
+    /// How long a lock lasts, in minutes.
+    var lockoutMinutes = 15
 
     /// Where the settings file is looked for when `--config` is not given.
     static let defaultConfigPath = "/etc/unioncard/unioncardd.conf"
@@ -35,11 +56,21 @@ struct Configuration: Sendable, Equatable {
         ("database", "UNIONCARD_DATABASE", "--database"),
         ("timezone", "UNIONCARD_TIMEZONE", nil),
         ("threads", "UNIONCARD_THREADS", nil),
+        ("lookup_workers", "UNIONCARD_LOOKUP_WORKERS", nil),
         ("database_pool_size", "UNIONCARD_DATABASE_POOL_SIZE", nil),
         ("connection_timeout", "UNIONCARD_CONNECTION_TIMEOUT", nil),
         ("connection_limit", "UNIONCARD_CONNECTION_LIMIT", nil),
         ("per_ip_connection_limit", "UNIONCARD_PER_IP_CONNECTION_LIMIT", nil),
         ("log_level", "UNIONCARD_LOG_LEVEL", nil),
+        ("tls_cert", "UNIONCARD_TLS_CERT", nil),
+        ("tls_key", "UNIONCARD_TLS_KEY", nil),
+        ("tls_client_ca", "UNIONCARD_TLS_CLIENT_CA", nil),
+        ("allow_plain_http", "UNIONCARD_ALLOW_PLAIN_HTTP", nil),
+        ("rate_limit_per_minute", "UNIONCARD_RATE_LIMIT_PER_MINUTE", nil),
+        ("rate_limit_burst", "UNIONCARD_RATE_LIMIT_BURST", nil),
+        ("lockout_threshold", "UNIONCARD_LOCKOUT_THRESHOLD", nil),
+        ("lockout_window_minutes", "UNIONCARD_LOCKOUT_WINDOW_MINUTES", nil),
+        ("lockout_minutes", "UNIONCARD_LOCKOUT_MINUTES", nil),
     ]
 
     /// Builds the configuration from the command line and environment.
@@ -81,6 +112,7 @@ struct Configuration: Sendable, Equatable {
             }
         }
         _ = try configuration.listenAddress()
+        try configuration.checkTransportSecurity()
         return configuration
     }
 
@@ -126,18 +158,41 @@ struct Configuration: Sendable, Equatable {
             }
             timeZone = value
         case "threads": threads = try integer(1...256)
-        case "database_pool_size": databasePoolSize = try integer(1...90)
+        case "lookup_workers": lookupWorkers = try integer(1...32)
+        case "database_pool_size": databasePoolSize = try integer(2...90)
         case "connection_timeout": connectionTimeoutSeconds = try integer(1...3600)
         case "connection_limit": connectionLimit = try integer(1...100_000)
         case "per_ip_connection_limit": perIPConnectionLimit = try integer(0...100_000)
+        case "rate_limit_per_minute": rateLimitPerMinute = try integer(0...1_000_000)
+        case "rate_limit_burst": rateLimitBurst = try integer(1...1_000_000)
+        case "lockout_threshold": lockoutThreshold = try integer(0...1_000_000)
+        case "lockout_window_minutes": lockoutWindowMinutes = try integer(1...10_080)
+        case "lockout_minutes": lockoutMinutes = try integer(1...10_080)
         case "log_level":
             guard let level = LogLevel(rawValue: value) else {
                 throw Problem(description: "\(source): log_level must be debug, info, warning or error")
             }
             logLevel = level
+        case "tls_cert": tlsCertificate = try Self.readableFile(value, key: key, source: source)
+        case "tls_key": tlsKey = try Self.readableFile(value, key: key, source: source)
+        case "tls_client_ca": tlsClientCA = try Self.readableFile(value, key: key, source: source)
+        case "allow_plain_http":
+            guard value == "true" || value == "false" else {
+                throw Problem(description: "\(source): allow_plain_http must be true or false")
+            }
+            allowPlainHTTP = value == "true"
         default:
             throw Problem(description: "\(source): unknown key \(key)")
         }
+    }
+
+    /// The abuse guard's part of the configuration.
+    var abuseSettings: AbuseGuard.Settings {
+        AbuseGuard.Settings(
+            perMinute: rateLimitPerMinute, burst: rateLimitBurst,
+            lockout: EnumerationLockout.Policy(
+                threshold: lockoutThreshold, windowSeconds: Double(lockoutWindowMinutes) * 60,
+                lockSeconds: Double(lockoutMinutes) * 60))
     }
 
     /// Splits `listen` into host and port.

@@ -5,7 +5,16 @@ import Synchronization
 enum LogLevel: String, Sendable, Comparable {
     case debug, info, warning, error
 
-    private var rank: Int {
+    fileprivate init(rank: Int) {
+        switch rank {
+        case ...0: self = .debug
+        case 1: self = .info
+        case 2: self = .warning
+        default: self = .error
+        }
+    }
+
+    fileprivate var rank: Int {
         switch self {
         case .debug: return 0
         case .info: return 1
@@ -20,12 +29,22 @@ enum LogLevel: String, Sendable, Comparable {
 /// logfmt lines on standard error, one per request and per lifecycle event (journald keeps them).
 ///
 /// Callers pass no personal data: no card numbers, codes, names or keys.
-struct Log: Sendable {
-    var minimumLevel: LogLevel
+final class Log: Sendable {
+    private let minimumRank: Atomic<Int>
+
+    init(minimumLevel: LogLevel) {
+        minimumRank = Atomic(minimumLevel.rank)
+    }
+
+    /// The least severe level written; changed by a configuration reload.
+    var minimumLevel: LogLevel {
+        get { LogLevel(rank: minimumRank.load(ordering: .relaxed)) }
+        set { minimumRank.store(newValue.rank, ordering: .relaxed) }
+    }
 
     /// Writes `ts=… level=… msg=… key=value…`; values with spaces or quotes are quoted.
     func write(_ level: LogLevel, _ message: String, _ fields: KeyValuePairs<String, String> = [:]) {
-        guard level >= minimumLevel else { return }
+        guard level.rank >= minimumRank.load(ordering: .relaxed) else { return }
         var line = "ts=\(Self.timestamp()) level=\(level.rawValue) msg=\(Self.quoted(message))"
         for (key, value) in fields {
             line += " \(key)=\(Self.quoted(value))"

@@ -2,34 +2,60 @@ import Foundation
 import HTTPServer
 import PostgresClient
 
-// unioncardd: the lookup daemon. Configuration → database pool → HTTP server → wait for a signal.
+// unioncardd: configuration → registry cache, batcher, HTTP server → READY → signals.
 
 let environment = ProcessInfo.processInfo.environment
+let arguments = Array(CommandLine.arguments.dropFirst())
+let checkOnly = arguments.contains("--check-config")
 let configuration: Configuration
 do {
     configuration = try Configuration.load(
-        arguments: Array(CommandLine.arguments.dropFirst()), environment: environment)
+        arguments: arguments.filter { $0 != "--check-config" }, environment: environment)
 } catch {
     Log(minimumLevel: .info).write(.error, "bad configuration", ["problem": "\(error)"])
     exit(2)
 }
+if checkOnly {
+    Log(minimumLevel: .info).write(.info, "configuration is valid", ["listen": configuration.listen])
+    exit(0)
+}
 let log = Log(minimumLevel: configuration.logLevel)
+let notifier = SystemdNotifier(environment: environment)
 
-// Threads inherit the signal mask: block the stop signals before libmicrohttpd starts its threads,
-// so that only `sigwait` below receives them. SIGPIPE (a client gone mid-answer) is ignored.
+// Threads inherit the signal mask: block the signals we handle before any thread starts, so that
+// only `sigwait` below receives them. SIGPIPE (a client gone mid-answer) is ignored.
 signal(SIGPIPE, SIG_IGN)
-var stopSignals = sigset_t()
-sigemptyset(&stopSignals)
-for stopSignal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&stopSignals, stopSignal) }
-pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+var handledSignals = sigset_t()
+sigemptyset(&handledSignals)
+for handled in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&handledSignals, handled) }
+pthread_sigmask(SIG_BLOCK, &handledSignals, nil)
 
+StartupCheck.run(conninfo: configuration.database, log: log)
+let metrics = Metrics()
 let pool = PostgresPool(conninfo: configuration.database, size: configuration.databasePoolSize)
+let cache = RegistryCache(conninfo: configuration.database, log: log, metrics: metrics)
+cache.start()
+let abuseGuard = AbuseGuard(settings: configuration.abuseSettings)
+let batcher = LookupBatcher(
+    pool: pool, calendar: LocalCalendar(timeZone: configuration.timeZone),
+    workers: configuration.lookupWorkers,
+    maxBatch: 128, metrics: metrics, abuseGuard: abuseGuard, log: log)
+batcher.start()
+registerGauges(metrics: metrics, pool: pool, cache: cache, batcher: batcher)
+metrics.gauge("unioncard_keys_locked", help: "Keys locked for enumeration right now.") {
+    Double(abuseGuard.lockedKeys)
+}
+
 let maxBodyBytes = 16 * 1024
 let application = Application(
     lookup: LookupService(
-        pool: pool, authenticator: Authenticator(pool: pool),
-        calendar: LocalCalendar(timeZone: configuration.timeZone), maxBodyBytes: maxBodyBytes),
-    pool: pool, log: log)
+        authenticator: Authenticator(cache: cache), batcher: batcher, abuseGuard: abuseGuard,
+        maxBodyBytes: maxBodyBytes),
+    events: EventsService(
+        authenticator: Authenticator(cache: cache), pool: pool, timeZone: configuration.timeZone, log: log),
+    pool: pool, cache: cache, metrics: metrics, log: log)
+let auditSealer = AuditSealerThread(conninfo: configuration.database, log: log)
+auditSealer.start()
 
 var serverConfiguration = HTTPServerConfiguration()
 do {
@@ -40,11 +66,22 @@ do {
     log.write(.error, "bad configuration", ["problem": "\(error)"])
     exit(2)
 }
+if let passed = SocketActivation.passedSocket(environment: environment) {
+    serverConfiguration.listenSocket = passed
+    serverConfiguration.host = SocketActivation.family(of: passed) == AF_INET6 ? "::" : "0.0.0.0"
+}
 serverConfiguration.threadPoolSize = configuration.threads
 serverConfiguration.connectionLimit = configuration.connectionLimit
 serverConfiguration.perIPConnectionLimit = configuration.perIPConnectionLimit
 serverConfiguration.connectionTimeoutSeconds = configuration.connectionTimeoutSeconds
 serverConfiguration.maxBodyBytes = maxBodyBytes
+do {
+    serverConfiguration.tls = try configuration.tlsConfiguration()
+} catch {
+    log.write(.error, "bad configuration", ["problem": "\(error)"])
+    exit(2)
+}
+serverConfiguration.errorHandler = { error in log.write(.warning, "http", ["error": "\(error)"]) }
 
 let server = HTTPServer(configuration: serverConfiguration) { request in application.handle(request) }
 do {
@@ -58,16 +95,47 @@ log.write(
     [
         "host": serverConfiguration.host, "port": String(server.boundPort),
         "threads": String(configuration.threads),
+        "scheme": serverConfiguration.tls == nil ? "http" : "https",
+        "client_certificates": serverConfiguration.tls.map { "\($0.clientCertificates)" } ?? "none",
+        "socket_activated": serverConfiguration.listenSocket == nil ? "no" : "yes",
     ])
 
-var received: Int32 = 0
-repeat {
-    sigwait(&stopSignals, &received)
-    if received == SIGHUP { log.write(.info, "SIGHUP ignored: nothing to reload yet") }
-} while received == SIGHUP
-log.write(.info, "stopping", ["signal": String(received)])
-server.quiesce()
-server.stop()
-pool.close()
-log.write(.info, "stopped")
-exit(0)
+// READY=1 only once the registry is loaded (the database answered) and the socket listens.
+Thread.detachNewThread {
+    while cache.current == nil { Thread.sleep(forTimeInterval: 0.1) }
+    notifier.notify("READY=1")
+    log.write(.info, "ready")
+}
+if let interval = SystemdNotifier.watchdogInterval(environment: environment) {
+    Watchdog(server: server, interval: interval, notifier: notifier, log: log).start()
+}
+
+var current = configuration
+var stopping = false
+while true {
+    var received: Int32 = 0
+    sigwait(&handledSignals, &received)
+    if received == SIGHUP {
+        guard !stopping else { continue }
+        notifier.notifyReloading()
+        current = reload(
+            from: current, arguments: arguments, environment: environment, log: log, cache: cache)
+        reloadCertificates(
+            server: server, servingTLS: serverConfiguration.tls != nil, configuration: current, log: log)
+        notifier.notify("READY=1")
+        continue
+    }
+    if stopping {
+        // A second stop signal while the first is being honoured ends the process at once.
+        log.write(.warning, "second stop signal: exiting now", ["signal": String(received)])
+        _exit(1)
+    }
+    stopping = true
+    log.write(.info, "stopping", ["signal": String(received)])
+    notifier.notify("STOPPING=1")
+    Thread.detachNewThread {
+        shutDown(server: server, cache: cache, pool: pool, log: log)
+        auditSealer.stop()
+        exit(0)
+    }
+}

@@ -49,7 +49,12 @@ final class DaemonFixture: @unchecked Sendable {
         """
 
     /// Starts everything; `cluster` defaults to the shared one (pass a private one to stop it).
-    init(cluster: TemporaryPostgres? = nil) throws {
+    /// - Parameters:
+    ///   - environment: extra variables for the daemon (e.g. NOTIFY_SOCKET).
+    ///   - extraArguments: extra daemon flags (e.g. --config FILE).
+    init(
+        cluster: TemporaryPostgres? = nil, environment: [String: String] = [:], extraArguments: [String] = []
+    ) throws {
         let cluster = try cluster ?? TemporaryPostgres.shared()
         self.cluster = cluster
         database = try cluster.createDatabase(prefix: "e2e")
@@ -91,8 +96,14 @@ final class DaemonFixture: @unchecked Sendable {
             [
                 "--listen", "127.0.0.1:0", "--database",
                 cluster.conninfo(database: database, user: "unioncard_app"),
-            ],
-            environment: ["UNIONCARD_THREADS": "4", "UNIONCARD_DATABASE_POOL_SIZE": "4"])
+            ] + extraArguments,
+            // Rate limit and lockout are off unless a test turns them on: most suites look up far
+            // faster than a till does.
+            environment: [
+                "UNIONCARD_THREADS": "4", "UNIONCARD_DATABASE_POOL_SIZE": "4",
+                "UNIONCARD_RATE_LIMIT_PER_MINUTE": "0",
+                "UNIONCARD_LOCKOUT_THRESHOLD": "0",
+            ].merging(environment) { $1 })
         guard let line = daemon.waitForStderr(containing: "msg=listening", timeoutSeconds: 30),
             let portText = line.split(separator: " ").first(where: { $0.hasPrefix("port=") })?.dropFirst(5),
             let port = Int(portText)

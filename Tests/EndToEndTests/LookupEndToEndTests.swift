@@ -231,6 +231,24 @@ struct LookupEndToEndTests {
         #expect(try fixture.client.send("GET", "/readyz").status == 200)
     }
 
+    @Test(
+        "an ambiguous body length (request smuggling) is a 400 and the body is never read",
+        arguments: [
+            "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}",
+            "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+        ])
+    func ambiguousLength(framing: String) throws {
+        let before = try fixture.auditCount()
+        let request =
+            "POST /v1/lookup HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(fixture.keys["coop"] ?? "")\r\n"
+            + "Content-Type: application/json\r\n" + framing
+        let response = try fixture.client.exchange(Array(request.utf8))
+        #expect(response.status == 400)
+        #expect(response.json?["error"] as? String == "bad_request")
+        #expect(response.headers["connection"]?.lowercased() == "close")
+        #expect(try fixture.auditCount() == before)
+    }
+
     @Test("the daemon's logs carry no card numbers, names or keys")
     func logsHoldNoPersonalData() throws {
         _ = try fixture.lookup("coop", "code=100000000001&amount=1000")

@@ -53,21 +53,35 @@ struct ImportTests {
         #expect(try fixture.count("SELECT count(*) FROM members WHERE member_id = 'DV10'") == 0)
     }
 
-    @Test("rows that only the database can judge: unknown unit, duplicate card, unknown parent")
+    @Test("cross-row problems: unknown unit, repeated card, two active cards, unknown parent")
     func referenceProblems() throws {
         let fixture = try StoreFixture()
         try fixture.loadSampleRegistry()
-        let members = #expect(throws: StoreError.self) {
+        let header =
+            "member_id,full_name,unit_code,member_status,card_number,vpoint_code,card_kind,card_status,issued_on\n"
+        let unknownUnit = #expect(throws: StoreError.self) {
             try fixture.load(
                 .members,
-                """
-                member_id,full_name,unit_code,member_status,card_number,vpoint_code,card_kind,card_status,issued_on
-                DV20,Đỗ Thị Hai Mươi,NOWHERE,active,100000000020,,regular,active,
-                DV21,Đỗ Văn Hai Mốt,HCM-01,active,100000000021,,regular,active,
-                DV22,Đỗ Văn Hai Hai,HCM-01,active,100000000021,,regular,active,
-                """)
+                header + """
+                    DV20,Đỗ Thị Hai Mươi,NOWHERE,active,100000000020,,regular,active,
+                    DV21,Đỗ Văn Hai Mốt,HCM-01,active,100000000021,,regular,active,
+                    """)
         }
-        #expect(members?.problems.map(\.line) == [2, 4])
+        #expect(unknownUnit?.problems.map(\.line) == [2])
+        #expect(unknownUnit?.problems.first?.message.contains("NOWHERE") == true)
+        let repeats = #expect(throws: StoreError.self) {
+            try fixture.load(
+                .members,
+                header + """
+                    DV21,Đỗ Văn Hai Mốt,HCM-01,active,100000000021,VP000021,regular,active,
+                    DV22,Đỗ Văn Hai Hai,HCM-01,active,100000000021,,regular,active,
+                    DV23,Đỗ Văn Hai Ba,HCM-01,active,100000000023,VP000021,regular,active,
+                    DV23,Đỗ Văn Hai Ba,HCM-01,active,100000000024,,regular,active,
+                    """)
+        }
+        #expect(repeats?.problems.map(\.line) == [3, 4, 5])
+        #expect(repeats?.problems.map(\.message.count).allSatisfy { $0 > 0 } == true)
+        #expect(repeats?.problems.last?.message.contains("more than one active card") == true)
         #expect(try fixture.count("SELECT count(*) FROM members WHERE member_id LIKE 'DV2_'") == 0)
 
         let units = #expect(throws: StoreError.self) {
@@ -80,10 +94,10 @@ struct ImportTests {
         }
         #expect(units?.problems.map(\.line) == [2])
 
-        let header = #expect(throws: StoreError.self) {
+        let badHeader = #expect(throws: StoreError.self) {
             try fixture.load(.partners, "code,name\nA,B\n")
         }
-        #expect(header?.problems.first?.line == 1)
+        #expect(badHeader?.problems.first?.line == 1)
     }
 
     @Test("a parent_code cycle is refused")
@@ -117,9 +131,10 @@ struct ImportTests {
             """)
         #expect(summary.counts.map(\.inserted) == [0, 0, 1])
         #expect(summary.counts.map(\.updated) == [0, 1, 0])
-        let reader = RegistryReader()
-        let old = try reader.card(.barcode("100000000001"), on: fixture.connection)
-        let new = try reader.card(.vpoint("VPAN0099"), on: fixture.connection)
+        let cards = try RegistryReader().cards(
+            [.barcode("100000000001"), .vpoint("VPAN0099")], on: fixture.connection)
+        let old = cards[.barcode("100000000001")]
+        let new = cards[.vpoint("VPAN0099")]
         #expect(old?.status == .replaced)
         #expect(new?.status == .active)
         #expect(new?.kind == .linked)
@@ -140,16 +155,19 @@ struct ImportTests {
     func subtreeScope() throws {
         let fixture = try StoreFixture()
         try fixture.loadSampleRegistry()
-        let reader = RegistryReader()
         let today = LocalDate(year: 2026, month: 12, day: 3)
         guard let today else { Issue.record("bad date"); return }
         let partners = try fixture.connection.query("SELECT code, id FROM partners").rows
         var ids: [String: Int64] = [:]
         for row in partners { ids[try row.decode(String.self, at: 0)] = try row.decode(Int64.self, at: 1) }
-        let hanoi = try reader.card(.barcode("100000000001"), on: fixture.connection)
-        let saigon = try reader.card(.vpoint("VPNGOC02"), on: fixture.connection)
-        let pho = try reader.agreements(partnerID: ids["PHO"] ?? -1, on: today, on: fixture.connection)
-        let coop = try reader.agreements(partnerID: ids["COOP"] ?? -1, on: today, on: fixture.connection)
+        let cards = try RegistryReader().cards(
+            [.barcode("100000000001"), .vpoint("VPNGOC02"), .barcode("999999999999")], on: fixture.connection)
+        #expect(cards.count == 4, "both codes of each found card, nothing for the unknown one")
+        let hanoi = cards[.barcode("100000000001")]
+        let saigon = cards[.vpoint("VPNGOC02")]
+        let agreements = try RegistrySnapshot.loadAgreements(on: fixture.connection)
+        let pho = agreements[ids["PHO"] ?? -1] ?? []
+        let coop = agreements[ids["COOP"] ?? -1] ?? []
         #expect(pho.map(\.code) == ["A-HN-PHO"])
 
         func reason(_ card: CardRecord?, _ agreements: [Agreement]) -> String {

@@ -23,14 +23,28 @@ struct ImportKind: Sendable {
     /// Checks one row's fields (already known to be `header.count` of them) and returns the staged
     /// values (without the line number), or a message naming the bad column.
     var stage: @Sendable (_ fields: [String]) -> Result<[String?], RowMessage>
-    /// Queries returning `(line integer, message text)` rows for cross-row problems.
+    /// Values that must not repeat within the file, checked in memory while reading (cheaper than
+    /// asking the database to sort a million staged rows).
+    var uniqueInFile: [UniqueInFile] = []
+    /// Queries returning `(line integer, message text)` rows for problems only the database can see.
     var checks: [String]
     /// The upserts, run in order after the checks pass.
     var upserts: [Upsert]
+    /// Whether the upserts may skip foreign-key triggers: true only where the checks and the order
+    /// of the upserts already guarantee every reference (see `Importer`).
+    var referencesCheckedByImport = false
     /// Statements run after the upserts, inside the transaction (e.g. recomputing unit paths).
     var finish: [String] = []
     /// A query returning `(line, message)` rows checked after `finish` (e.g. cycles in the tree).
     var finalChecks: [String] = []
+}
+
+/// A value that may appear on one line of the file only.
+struct UniqueInFile: Sendable {
+    /// The value of a staged row (nil: the row takes no part in this check).
+    var value: @Sendable (_ staged: [String?]) -> String?
+    /// The message for a repeat, given the value and the line it first appeared on.
+    var message: @Sendable (_ value: String, _ firstLine: Int) -> String
 }
 
 /// A message about one row, naming the column; the importer adds the line number.

@@ -12,7 +12,7 @@ enum ImportKinds {
                 let code = try FieldRules.code(fields[0], "code").get()
                 let name = try FieldRules.text(fields[1], "name").get()
                 let level = try FieldRules.oneOf(fields[2], "level", UnitLevel.self).get()
-                let parentText = fields[3].trimmingCharacters(in: .whitespaces)
+                let parentText = FieldRules.trim(fields[3])
                 let isRoot = level == UnitLevel.confederation.rawValue
                 if isRoot != parentText.isEmpty {
                     throw RowMessage(
@@ -25,8 +25,8 @@ enum ImportKinds {
                 return [code, name, level, parent]
             }.mapError { $0 as? RowMessage ?? RowMessage("invalid row") }
         },
+        uniqueInFile: [repeatedValue(at: 0, what: "unit code")],
         checks: [
-            duplicateCheck(column: "code", what: "unit code"),
             """
             SELECT s.line, 'parent_code ' || s.parent_code || ' is not a known unit'
             FROM staging s
@@ -34,19 +34,14 @@ enum ImportKinds {
               AND NOT EXISTS (SELECT 1 FROM staging p WHERE p.code = s.parent_code)
               AND NOT EXISTS (SELECT 1 FROM units u WHERE u.code = s.parent_code)
             ORDER BY s.line
-            """,
+            """
         ],
         upserts: [
             .init(
                 label: "units",
-                sql: upsertCounting(
-                    """
-                    INSERT INTO units AS t (code, name, level)
-                    SELECT code, name, level FROM staging
-                    ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, level = EXCLUDED.level
-                    WHERE (t.name, t.level) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.level)
-                    RETURNING (xmax = 0) AS inserted
-                    """)),
+                sql: upsert(
+                    table: "units", key: "code", columns: ["name", "level"],
+                    source: "SELECT code, name, level FROM staging")),
             .init(
                 label: "unit parents",
                 sql: """
@@ -104,12 +99,12 @@ enum ImportKinds {
                 let fullName = try FieldRules.text(fields[1], "full_name").get()
                 let unitCode = try FieldRules.code(fields[2], "unit_code").get()
                 let memberStatus = try FieldRules.oneOf(fields[3], "member_status", MemberStatus.self).get()
-                let cardText = fields[4].trimmingCharacters(in: .whitespaces)
+                let cardText = FieldRules.trim(fields[4])
                 guard case .barcode(let cardNumber)? = CardCode.parse(cardText), cardText.utf8.count == 12
                 else {
                     throw RowMessage("card_number must be exactly 12 digits")
                 }
-                let vpointText = fields[5].trimmingCharacters(in: .whitespaces)
+                let vpointText = FieldRules.trim(fields[5])
                 var vpoint: String?
                 if !vpointText.isEmpty {
                     guard case .vpoint(let code)? = CardCode.parse(vpointText),
@@ -127,21 +122,20 @@ enum ImportKinds {
                 ]
             }.mapError { $0 as? RowMessage ?? RowMessage("invalid row") }
         },
+        uniqueInFile: [
+            repeatedValue(at: 4, what: "card_number"),
+            repeatedValue(at: 5, what: "vpoint_code"),
+            UniqueInFile(
+                value: { staged in staged[7] == CardStatus.active.rawValue ? staged[0] : nil },
+                message: { member, first in
+                    "member \(member) has more than one active card in the file (first on line \(first))"
+                }),
+        ],
         checks: [
-            duplicateCheck(column: "card_number", what: "card_number"),
-            duplicateCheck(column: "vpoint_code", what: "vpoint_code"),
             """
             SELECT s.line, 'unit_code ' || s.unit_code || ' is not a known unit'
             FROM staging s LEFT JOIN units u ON u.code = s.unit_code
             WHERE u.id IS NULL ORDER BY s.line
-            """,
-            """
-            SELECT s.line, 'member ' || s.member_id || ' has more than one active card in the file'
-            FROM staging s
-            WHERE s.card_status = 'active'
-              AND EXISTS (SELECT 1 FROM staging o WHERE o.member_id = s.member_id
-                          AND o.card_status = 'active' AND o.line < s.line)
-            ORDER BY s.line
             """,
             """
             SELECT s.line, 'vpoint_code is already used by another card'
@@ -163,23 +157,21 @@ enum ImportKinds {
         upserts: [
             .init(
                 label: "members",
-                sql: upsertCounting(
-                    """
-                    INSERT INTO members AS t (member_id, full_name, unit_id, status)
-                    SELECT DISTINCT ON (s.member_id) s.member_id, s.full_name, u.id, s.member_status
-                    FROM staging s JOIN units u ON u.code = s.unit_code
-                    ORDER BY s.member_id, s.line DESC
-                    ON CONFLICT (member_id) DO UPDATE
-                    SET full_name = EXCLUDED.full_name, unit_id = EXCLUDED.unit_id, status = EXCLUDED.status
-                    WHERE (t.full_name, t.unit_id, t.status)
-                        IS DISTINCT FROM (EXCLUDED.full_name, EXCLUDED.unit_id, EXCLUDED.status)
-                    RETURNING (xmax = 0) AS inserted
-                    """)),
+                sql: upsert(
+                    table: "members", key: "member_id", columns: ["full_name", "unit_id", "status"],
+                    source: """
+                        SELECT DISTINCT ON (s.member_id) s.member_id, s.full_name, u.id AS unit_id,
+                               s.member_status AS status
+                        FROM staging s JOIN units u ON u.code = s.unit_code
+                        ORDER BY s.member_id, s.line DESC
+                        """)),
             // Cards that stop being active go first, so that a card exchange never has two active
             // cards for one member in between.
             .init(label: "cards (not active)", sql: upsertCards(where: "s.card_status <> 'active'")),
             .init(label: "cards (active)", sql: upsertCards(where: "s.card_status = 'active'")),
-        ])
+        ],
+        // Every unit_code was checked above, and members are upserted before their cards.
+        referencesCheckedByImport: true)
 
     /// `code,name,tax_code`.
     static let partners = ImportKind(
@@ -190,7 +182,7 @@ enum ImportKinds {
             Result {
                 let code = try FieldRules.code(fields[0], "code").get()
                 let name = try FieldRules.text(fields[1], "name").get()
-                let taxCode = fields[2].trimmingCharacters(in: .whitespaces)
+                let taxCode = FieldRules.trim(fields[2])
                 guard taxCode.count <= 20,
                     taxCode.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D })
                 else {
@@ -199,18 +191,14 @@ enum ImportKinds {
                 return [code, name, taxCode]
             }.mapError { $0 as? RowMessage ?? RowMessage("invalid row") }
         },
-        checks: [duplicateCheck(column: "code", what: "partner code")],
+        uniqueInFile: [repeatedValue(at: 0, what: "partner code")],
+        checks: [],
         upserts: [
             .init(
                 label: "partners",
-                sql: upsertCounting(
-                    """
-                    INSERT INTO partners AS t (code, name, tax_code)
-                    SELECT code, name, tax_code FROM staging
-                    ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, tax_code = EXCLUDED.tax_code
-                    WHERE (t.name, t.tax_code) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.tax_code)
-                    RETURNING (xmax = 0) AS inserted
-                    """))
+                sql: upsert(
+                    table: "partners", key: "code", columns: ["name", "tax_code"],
+                    source: "SELECT code, name, tax_code FROM staging"))
         ])
 
     /// `code,partner_code,unit_code,title,percent,max_discount_vnd,min_purchase_vnd,card_kinds,valid_from,valid_to`.
@@ -233,7 +221,7 @@ enum ImportKinds {
                 let title = try FieldRules.text(fields[3], "title").get()
                 guard
                     let basisPoints = Money.basisPoints(
-                        fromPercent: fields[4].trimmingCharacters(in: .whitespaces))
+                        fromPercent: FieldRules.trim(fields[4]))
                 else {
                     throw RowMessage("percent must be a number from 0 to 100 with at most two decimals")
                 }
@@ -246,8 +234,8 @@ enum ImportKinds {
                 return [code, partner, unit, title, String(basisPoints), cap, minimum, kinds, from, to]
             }.mapError { $0 as? RowMessage ?? RowMessage("invalid row") }
         },
+        uniqueInFile: [repeatedValue(at: 0, what: "agreement code")],
         checks: [
-            duplicateCheck(column: "code", what: "agreement code"),
             """
             SELECT s.line, 'partner_code ' || s.partner_code || ' is not a known partner'
             FROM staging s LEFT JOIN partners p ON p.code = s.partner_code
@@ -262,59 +250,62 @@ enum ImportKinds {
         upserts: [
             .init(
                 label: "agreements",
-                sql: upsertCounting(
-                    """
-                    INSERT INTO agreements AS t (code, partner_id, unit_id, title, basis_points, max_discount_vnd,
-                                                 min_purchase_vnd, card_kinds, valid_from, valid_to)
-                    SELECT s.code, p.id, u.id, s.title, s.basis_points, s.max_discount_vnd, s.min_purchase_vnd,
-                           s.card_kinds, s.valid_from, s.valid_to
-                    FROM staging s JOIN partners p ON p.code = s.partner_code JOIN units u ON u.code = s.unit_code
-                    ON CONFLICT (code) DO UPDATE SET
-                        partner_id = EXCLUDED.partner_id, unit_id = EXCLUDED.unit_id, title = EXCLUDED.title,
-                        basis_points = EXCLUDED.basis_points, max_discount_vnd = EXCLUDED.max_discount_vnd,
-                        min_purchase_vnd = EXCLUDED.min_purchase_vnd, card_kinds = EXCLUDED.card_kinds,
-                        valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to
-                    WHERE (t.partner_id, t.unit_id, t.title, t.basis_points, t.max_discount_vnd, t.min_purchase_vnd,
-                           t.card_kinds, t.valid_from, t.valid_to)
-                        IS DISTINCT FROM
-                          (EXCLUDED.partner_id, EXCLUDED.unit_id, EXCLUDED.title, EXCLUDED.basis_points,
-                           EXCLUDED.max_discount_vnd, EXCLUDED.min_purchase_vnd, EXCLUDED.card_kinds,
-                           EXCLUDED.valid_from, EXCLUDED.valid_to)
-                    RETURNING (xmax = 0) AS inserted
-                    """))
+                sql: upsert(
+                    table: "agreements", key: "code",
+                    columns: [
+                        "partner_id", "unit_id", "title", "basis_points", "max_discount_vnd",
+                        "min_purchase_vnd",
+                        "card_kinds", "valid_from", "valid_to",
+                    ],
+                    source: """
+                        SELECT s.code, p.id AS partner_id, u.id AS unit_id, s.title, s.basis_points,
+                               s.max_discount_vnd, s.min_purchase_vnd, s.card_kinds, s.valid_from, s.valid_to
+                        FROM staging s JOIN partners p ON p.code = s.partner_code JOIN units u ON u.code = s.unit_code
+                        """))
         ])
 
-    /// Reports every later line that repeats a value of `column` seen on an earlier line.
-    private static func duplicateCheck(column: String, what: String) -> String {
-        """
-        SELECT line, '\(what) ' || \(column) || ' repeats line ' || first_line
-        FROM (SELECT line, \(column), min(line) OVER (PARTITION BY \(column)) AS first_line
-              FROM staging WHERE \(column) IS NOT NULL) d
-        WHERE line <> first_line ORDER BY line
-        """
+    /// Refuses a second line with the same value in staged column `index`.
+    private static func repeatedValue(at index: Int, what: String) -> UniqueInFile {
+        UniqueInFile(
+            value: { $0[index] }, message: { value, first in "\(what) \(value) repeats line \(first)" })
     }
 
-    /// Wraps an `INSERT … RETURNING (xmax = 0) AS inserted` into a query of (inserted, updated).
-    private static func upsertCounting(_ insert: String) -> String {
-        """
-        WITH upserted AS (\(insert))
-        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
-        """
+    /// One statement that inserts the new rows of `source` and updates the existing rows whose
+    /// values changed (unchanged rows are not touched), returning (inserted, updated).
+    ///
+    /// An anti-join INSERT and a join UPDATE over the staged rows run as two hash joins; that is
+    /// faster for a million rows than `INSERT … ON CONFLICT`, which probes the unique index row
+    /// by row; new rows go in key order, so the primary key's B-tree grows at its right edge.
+    /// Both parts see the table as it was before the statement.
+    private static func upsert(table: String, key: String, columns: [String], source: String) -> String {
+        let assignments = columns.map { "\($0) = src.\($0)" }.joined(separator: ", ")
+        let current = columns.map { "t.\($0)" }.joined(separator: ", ")
+        let incoming = columns.map { "src.\($0)" }.joined(separator: ", ")
+        let all = ([key] + columns).joined(separator: ", ")
+        return """
+            WITH src AS (\(source)),
+            updated AS (
+                UPDATE \(table) AS t SET \(assignments)
+                FROM src WHERE t.\(key) = src.\(key) AND ROW(\(current)) IS DISTINCT FROM ROW(\(incoming))
+                RETURNING 1
+            ),
+            inserted AS (
+                INSERT INTO \(table) (\(all))
+                SELECT \(all) FROM src WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.\(key) = src.\(key))
+                ORDER BY \(key)
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
+            """
     }
 
     private static func upsertCards(where condition: String) -> String {
-        upsertCounting(
-            """
-            INSERT INTO cards AS t (card_number, vpoint_code, member_id, kind, status, issued_on)
-            SELECT s.card_number, s.vpoint_code, s.member_id, s.card_kind, s.card_status, s.issued_on
-            FROM staging s WHERE \(condition)
-            ON CONFLICT (card_number) DO UPDATE SET
-                vpoint_code = EXCLUDED.vpoint_code, member_id = EXCLUDED.member_id, kind = EXCLUDED.kind,
-                status = EXCLUDED.status, issued_on = EXCLUDED.issued_on
-            WHERE (t.vpoint_code, t.member_id, t.kind, t.status, t.issued_on)
-                IS DISTINCT FROM (EXCLUDED.vpoint_code, EXCLUDED.member_id, EXCLUDED.kind,
-                                  EXCLUDED.status, EXCLUDED.issued_on)
-            RETURNING (xmax = 0) AS inserted
-            """)
+        upsert(
+            table: "cards", key: "card_number",
+            columns: ["vpoint_code", "member_id", "kind", "status", "issued_on"],
+            source: """
+                SELECT card_number, vpoint_code, member_id, card_kind AS kind, card_status AS status, issued_on
+                FROM staging s WHERE \(condition)
+                """)
     }
 }

@@ -74,6 +74,9 @@ public struct Importer: Sendable {
         let definition = kind.definition
         let context = "import \(kind.rawValue)"
         return try connection.transaction { connection in
+            // The checks and upserts hash-join and sort up to millions of staged rows: with the
+            // default 4 MB they would spill to disk several times over.
+            try connection.simpleQuery("SET LOCAL work_mem = '256MB'")
             try connection.simpleQuery(
                 "CREATE TEMPORARY TABLE staging (line integer NOT NULL, \(definition.stagingColumns)) "
                     + "ON COMMIT DROP")
@@ -98,6 +101,9 @@ public struct Importer: Sendable {
             }
             try connection.simpleQuery("ANALYZE staging")
             try Self.runChecks(definition.checks, on: connection, context: context)
+            if definition.referencesCheckedByImport {
+                try Self.skipForeignKeyTriggers(on: connection)
+            }
             var counts: [Count] = []
             for upsert in definition.upserts {
                 let row = try connection.query(upsert.sql).rows.first
@@ -123,10 +129,11 @@ public struct Importer: Sendable {
         var encoder = CopyTextEncoder()
         var rows = 0
         var sawHeader = false
+        var firstLines = definition.uniqueInFile.map { _ in [String: Int]() }
         try CSVReader(bytes: bytes).forEachRecord { fields, line in
             guard sawHeader else {
                 sawHeader = true
-                let header = fields.map { $0.trimmingCharacters(in: .whitespaces) }
+                let header = fields.map(FieldRules.trim)
                 if header != definition.header {
                     problems.append(
                         StoreError.RowProblem(
@@ -149,6 +156,15 @@ public struct Importer: Sendable {
             }
             switch definition.stage(fields) {
             case .success(let values):
+                for (index, unique) in definition.uniqueInFile.enumerated() {
+                    guard let value = unique.value(values) else { continue }
+                    if let first = firstLines[index][value] {
+                        problems.append(
+                            StoreError.RowProblem(line: line, message: unique.message(value, first)))
+                    } else {
+                        firstLines[index][value] = line
+                    }
+                }
                 encoder.append(row: [String(line)] + values)
                 if encoder.buffer.count >= copyChunkBytes { try write(encoder.take()) }
             case .failure(let message):
@@ -160,6 +176,19 @@ public struct Importer: Sendable {
         }
         if problems.isEmpty, !encoder.buffer.isEmpty { try write(encoder.take()) }
         return rows
+    }
+
+    /// Foreign-key checks lock each referenced row, which for a million cards costs more than the
+    /// insert itself. Where the import has already guaranteed the references, a superuser may skip
+    /// them for this transaction (`session_replication_role = replica`, which also skips other
+    /// triggers: members and cards have none). Other roles keep the checks; nothing else changes.
+    private static func skipForeignKeyTriggers(on connection: PostgresConnection) throws {
+        let superuser = try connection.query(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).rows.first?.decode(Bool.self, at: 0)
+        if superuser == true {
+            try connection.simpleQuery("SET LOCAL session_replication_role = replica")
+        }
     }
 
     private static func runChecks(_ checks: [String], on connection: PostgresConnection, context: String)

@@ -34,7 +34,7 @@ public struct KeyStore: Sendable {
         -> APIKeyCredential
     {
         let secret = APIKeyCredential.newSecret()
-        let hash = "\\x" + APIKeyCredential(id: 0, secret: secret).secretHash.map(Self.hexByte).joined()
+        let hash = ByteaText.encode(APIKeyCredential(id: 0, secret: secret).secretHash)
         let result: PostgresResult
         switch owner {
         case .partner(let code):
@@ -83,11 +83,6 @@ public struct KeyStore: Sendable {
             "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id",
             [String(id)])
         return !result.rows.isEmpty
-    }
-
-    private static func hexByte(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
     }
 }
 

@@ -1,0 +1,109 @@
+import Foundation
+import Synchronization
+
+/// Counters and histograms for `GET /metrics`, in Prometheus' text exposition format (0.0.4).
+///
+/// Label values come from small fixed sets (routes, status codes, outcome and reason codes),
+/// never from request data, so the series stay few and carry no personal data.
+final class Metrics: Sendable {
+    /// A histogram's cumulative buckets, sum and count.
+    private struct Histogram {
+        let bounds: [Double]
+        var counts: [UInt64]
+        var sum = 0.0
+        var count: UInt64 = 0
+
+        init(bounds: [Double]) {
+            self.bounds = bounds
+            counts = Array(repeating: 0, count: bounds.count)
+        }
+
+        mutating func observe(_ value: Double) {
+            for index in bounds.indices where value <= bounds[index] { counts[index] += 1 }
+            sum += value
+            count += 1
+        }
+    }
+
+    private struct State {
+        var counters: [String: [String: UInt64]] = [:]  // family → rendered labels → value
+        var histograms: [String: Histogram] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let gauges = Mutex<[(name: String, help: String, read: @Sendable () -> Double)]>([])
+    private let help: [String: (type: String, text: String)] = [
+        "unioncard_http_requests_total": ("counter", "HTTP requests answered, by route and status."),
+        "unioncard_lookups_total": ("counter", "Lookups evaluated or refused, by outcome and reason."),
+        "unioncard_http_request_duration_seconds": ("histogram", "Time from request to answer."),
+        "unioncard_lookup_batch_size": (
+            "histogram", "Lookups per committed batch (one card query, one audit INSERT)."
+        ),
+        "unioncard_audit_batches_failed_total": ("counter", "Batches whose commit failed (answered 503)."),
+        "unioncard_registry_reloads_total": ("counter", "In-memory registry reloads, by trigger."),
+        "unioncard_keys_limited_total": (
+            "counter", "Lookups refused by the rate limit or a lockout, by reason."
+        ),
+        "unioncard_keys_locked_total": ("counter", "Keys locked for enumerating unknown codes."),
+    ]
+
+    init() {
+        state.withLock { state in
+            state.histograms["unioncard_http_request_duration_seconds"] = Histogram(
+                bounds: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
+            state.histograms["unioncard_lookup_batch_size"] = Histogram(bounds: [1, 2, 4, 8, 16, 32, 64, 128])
+        }
+    }
+
+    /// Adds `amount` to a counter series.
+    func increment(_ name: String, _ labels: KeyValuePairs<String, String> = [:], by amount: UInt64 = 1) {
+        let rendered = labels.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",")
+        state.withLock { $0.counters[name, default: [:]][rendered, default: 0] += amount }
+    }
+
+    /// Records one observation in a histogram declared in `init`.
+    func observe(_ name: String, _ value: Double) {
+        state.withLock { $0.histograms[name]?.observe(value) }
+    }
+
+    /// Registers a gauge read at scrape time.
+    func gauge(_ name: String, help: String, _ read: @escaping @Sendable () -> Double) {
+        gauges.withLock { $0.append((name, help, read)) }
+    }
+
+    /// The exposition text.
+    func render() -> String {
+        let snapshot = state.withLock { $0 }
+        var text = ""
+        for name in snapshot.counters.keys.sorted() {
+            header(&text, name)
+            for (labels, value) in snapshot.counters[name, default: [:]].sorted(by: { $0.key < $1.key }) {
+                text += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(labels)} \(value)\n"
+            }
+        }
+        for name in snapshot.histograms.keys.sorted() {
+            guard let histogram = snapshot.histograms[name] else { continue }
+            header(&text, name)
+            for (bound, count) in zip(histogram.bounds, histogram.counts) {
+                text += "\(name)_bucket{le=\"\(Self.number(bound))\"} \(count)\n"
+            }
+            text += "\(name)_bucket{le=\"+Inf\"} \(histogram.count)\n"
+            text += "\(name)_sum \(Self.number(histogram.sum))\n\(name)_count \(histogram.count)\n"
+        }
+        for gauge in gauges.withLock({ $0 }) {
+            text += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n"
+            text += "\(gauge.name) \(Self.number(gauge.read()))\n"
+        }
+        return text
+    }
+
+    private func header(_ text: inout String, _ name: String) {
+        if let entry = help[name] {
+            text += "# HELP \(name) \(entry.text)\n# TYPE \(name) \(entry.type)\n"
+        }
+    }
+
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
