@@ -56,13 +56,20 @@ end
 
 -- One machine-readable line for bench/run (latencies in microseconds). errors.status counts
 -- answers that were not 2xx/3xx: for unioncardd every evaluated lookup, denials included, is 200.
+-- The latency percentile grid lets bench/run pool several slices of one run.
+local grid = { 1, 5, 10, 25, 50, 75, 90, 95, 98, 99, 99.5, 99.9 }
+
 function done(summary, latency, requests)
+  local points = { string.format("[0,%d]", latency.min) }
+  for _, p in ipairs(grid) do
+    points[#points + 1] = string.format("[%s,%d]", tostring(p), latency:percentile(p))
+  end
+  points[#points + 1] = string.format("[100,%d]", latency.max)
   io.write(string.format(
     'BENCH_RESULT {"requests":%d,"duration_us":%d,"bytes":%d,"errors_connect":%d,"errors_read":%d,'
-      .. '"errors_write":%d,"errors_status":%d,"errors_timeout":%d,"latency_p50_us":%d,'
-      .. '"latency_p90_us":%d,"latency_p99_us":%d,"latency_max_us":%d,"latency_mean_us":%.1f}\n',
+      .. '"errors_write":%d,"errors_status":%d,"errors_timeout":%d,"latency_mean_us":%.1f,'
+      .. '"latency_grid_us":[%s]}\n',
     summary.requests, summary.duration, summary.bytes, summary.errors.connect, summary.errors.read,
-    summary.errors.write, summary.errors.status, summary.errors.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
-    latency.mean))
+    summary.errors.write, summary.errors.status, summary.errors.timeout, latency.mean,
+    table.concat(points, ",")))
 end

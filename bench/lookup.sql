@@ -2,7 +2,9 @@
 -- exactly the SQL one GET /v1/lookup without a reference costs a straightforward per-request
 -- daemon: four prepared statements (-M prepared), each in autocommit, as unioncardd issues them.
 --
--- Mirrors these Swift statements (bench/run greps for every name and warns on drift):
+-- The per-request design as of commit 443a41b, whose statements these are (bench/run greps for
+-- every name; while they exist it compares their SQL with the fingerprint below, once they are
+-- all gone — the daemon batches — it only checks that the audit row has the daemon's columns):
 --   find_key             Sources/UnionCardStore/Lookup/RegistryReader.swift  RegistryReader.findKey
 --   find_card_by_number  Sources/UnionCardStore/Lookup/RegistryReader.swift  RegistryReader.findCardByNumber
 --   find_card_by_vpoint  Sources/UnionCardStore/Lookup/RegistryReader.swift  RegistryReader.findCardByVpoint
