@@ -23,6 +23,8 @@ public final class PostgresConnection: @unchecked Sendable {
     var savepointDepth = 0
     /// The connection string this connection was opened with.
     let conninfo: String
+    /// Server settings for every session of this connection (sent as libpq `options`).
+    let settings: [String: String]
 
     /// Opens a connection (`PQconnectdbParams`) and waits until it is ready.
     ///
@@ -34,7 +36,18 @@ public final class PostgresConnection: @unchecked Sendable {
     /// - Throws: `PostgresError(.connectionFailed)`.
     public init(conninfo: String) throws {
         self.conninfo = conninfo
-        self.handle = try Self.connect(conninfo)
+        self.settings = [:]
+        self.handle = try Self.connect(conninfo, settings: [:])
+    }
+
+    /// Opens a connection whose sessions start with these server settings (libpq's `options`
+    /// keyword, `-c name=value`), e.g. `["plan_cache_mode": "force_generic_plan"]`. They replace
+    /// any `options` the connection string carries. Names and values must be plain words.
+    /// - Throws: `PostgresError(.connectionFailed)`.
+    public init(conninfo: String, settings: [String: String]) throws {
+        self.conninfo = conninfo
+        self.settings = settings
+        self.handle = try Self.connect(conninfo, settings: settings)
     }
 
     deinit {
@@ -57,7 +70,7 @@ public final class PostgresConnection: @unchecked Sendable {
         poisoned = false
         savepointDepth = 0
         guard let handle else {
-            self.handle = try Self.connect(conninfo)
+            self.handle = try Self.connect(conninfo, settings: settings)
             return
         }
         PQreset(handle)
@@ -95,7 +108,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Opens a libpq connection with our defaults added to `conninfo`.
-    static func connect(_ conninfo: String) throws -> OpaquePointer {
+    static func connect(_ conninfo: String, settings: [String: String]) throws -> OpaquePointer {
         // Array entries before the expanded `dbname` are defaults the connection string can
         // override; entries after it override the connection string (libpq docs, expand_dbname).
         var options: [(String, String)] = []
@@ -111,6 +124,10 @@ public final class PostgresConnection: @unchecked Sendable {
         options.append(("keepalives_interval", "10"))
         options.append(("keepalives_count", "3"))
         options.append(("dbname", conninfo))
+        if !settings.isEmpty {
+            let words = settings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }
+            options.append(("options", words.joined(separator: " ")))
+        }
         options.append(("client_encoding", "UTF8"))
         let keywords = options.map { Optional($0.0) } + [nil]
         let values = options.map { Optional($0.1) } + [nil]

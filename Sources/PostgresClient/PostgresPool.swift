@@ -16,6 +16,8 @@ public final class PostgresPool: Sendable {
     /// How long `withConnection` waits for a free connection before `.poolTimeout`.
     public let acquireTimeoutSeconds: Double
     private let conninfo: String
+    /// Server settings of every session (see `PostgresConnection.init(conninfo:settings:)`).
+    private let settings: [String: String]
     /// Counts free slots (idle connections plus never-opened ones).
     private let slots: DispatchSemaphore
     private let state = Mutex(State())
@@ -29,7 +31,10 @@ public final class PostgresPool: Sendable {
 
     /// Creates a pool; no connection is opened yet (`size` below 1 counts as 1).
     /// `conninfo` is any libpq connection string or URI (see `PostgresConnection.init`).
-    public init(conninfo: String, size: Int, acquireTimeoutSeconds: Double = 5) {
+    public init(
+        conninfo: String, size: Int, acquireTimeoutSeconds: Double = 5, settings: [String: String] = [:]
+    ) {
+        self.settings = settings
         self.conninfo = conninfo
         self.size = max(1, size)
         self.acquireTimeoutSeconds = acquireTimeoutSeconds
@@ -107,7 +112,7 @@ public final class PostgresPool: Sendable {
         }
         guard let connection = taken else {
             do {
-                let connection = try PostgresConnection(conninfo: conninfo)
+                let connection = try PostgresConnection(conninfo: conninfo, settings: settings)
                 state.withLock { $0.statistics.connects += 1 }
                 return connection
             } catch {

@@ -92,12 +92,19 @@ final class Application: Sendable {
             [
                 "id": requestID, "method": request.method, "path": request.path,
                 "status": String(response.status),
-                "outcome": note, "ms": String(format: "%.2f", milliseconds),
+                "outcome": note, "ms": Self.twoDecimals(milliseconds),
             ])
         return response
     }
 
     private static let noteHeader = "X-Unioncard-Log-Note"
+
+    /// 12.3456 → "12.35" without Foundation's printf (a measurable cost at thousands of lines/s).
+    static func twoDecimals(_ value: Double) -> String {
+        let hundredths = Int((max(0, value) * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
 
     /// Carries the log note from a handler to `handle` without widening HTTPServer's types.
     private static func annotated(_ response: HTTPResponse, note: String) -> HTTPResponse {

@@ -16,7 +16,10 @@ struct Authenticator: Sendable {
     static func credential(from header: String?) -> Result<APIKeyCredential, Rejection> {
         guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer ",
             let credential = APIKeyCredential(
-                parsing: header.dropFirst(7).trimmingCharacters(in: .whitespaces))
+                parsing: String(
+                    header.dropFirst(7).drop { $0 == " " || $0 == "\t" }.reversed().drop {
+                        $0 == " " || $0 == "\t"
+                    }.reversed()))
         else {
             return .failure(
                 Rejection(APIResponses.unauthorized("Send the key as Authorization: Bearer uck_…")))

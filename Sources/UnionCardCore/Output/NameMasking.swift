@@ -1,6 +1,3 @@
-// Foundation only for NFC: the standard library has no public Unicode normalisation yet.
-import Foundation
-
 /// What a merchant may see of a member's name.
 public enum NameMasking {
     /// NFC-normalises, collapses whitespace, and reduces every word but the last to its first
@@ -8,7 +5,7 @@ public enum NameMasking {
     /// `"Lê Thị Ánh Tuyết"` → `"L. T. Á. Tuyết"`. A single word is kept whole; an empty or
     /// all-whitespace name gives `""`. Decomposed (NFD) input gives NFC output.
     public static func displayName(_ fullName: String) -> String {
-        let normalized = fullName.precomposedStringWithCanonicalMapping
+        let normalized = UnicodeNFC.normalize(fullName)
         let words = normalized.split(whereSeparator: \.isWhitespace)
         guard let last = words.last else { return "" }
         let initials = words.dropLast().compactMap { word in word.first.map { "\($0)." } }

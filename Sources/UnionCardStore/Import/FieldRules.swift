@@ -20,20 +20,6 @@ enum FieldRules {
         return start < end ? String(value[start..<end]) : ""
     }
 
-    /// `text` in Unicode NFC. Text made only of scalars that NFC leaves alone and that never
-    /// combine with a preceding one (ASCII, Latin-1, Latin Extended-A/B, and the precomposed
-    /// Vietnamese letters of Latin Extended Additional) is returned as it is; anything else
-    /// goes through Foundation's normalisation.
-    static func nfc(_ text: String) -> String {
-        let stable = text.unicodeScalars.allSatisfy { scalar in
-            switch scalar.value {
-            case 0x20...0x7E, 0xA0...0x24F, 0x1E00...0x1EFF: return true
-            default: return false
-            }
-        }
-        return stable ? text : text.precomposedStringWithCanonicalMapping
-    }
-
     /// A trimmed, non-empty identifier without control characters or spaces.
     static func code(_ value: String, _ column: String) -> Result<String, RowMessage> {
         let trimmed = trim(value)
@@ -53,7 +39,7 @@ enum FieldRules {
     static func text(_ value: String, _ column: String, allowEmpty: Bool = false) -> Result<
         String, RowMessage
     > {
-        let trimmed = nfc(trim(value))
+        let trimmed = UnicodeNFC.normalize(trim(value))
         if trimmed.isEmpty && !allowEmpty { return .failure(RowMessage("\(column) is empty")) }
         guard trimmed.count <= maximumTextLength,
             !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
