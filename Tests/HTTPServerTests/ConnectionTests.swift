@@ -101,6 +101,43 @@ struct ConnectionTests {
         }
     }
 
+    @Test func totalConnectionLimitRefusesTheNextClientAndServesTheOthers() throws {
+        // The limit is split across the pool's threads: 2 threads × 1 connection each.
+        let configuration = testConfiguration {
+            $0.threadPoolSize = 2
+            $0.connectionLimit = 2
+        }
+        try withServer(configuration, handler: { _ in HTTPResponse(status: 200) }) { server in
+            var held: [TestClient] = []
+            for _ in 0..<2 {
+                let client = try TestClient(port: server.boundPort)
+                #expect(try client.request("GET", "/").status == 200)
+                held.append(client)
+            }
+            // At the limit MHD stops accepting: a new client waits in the kernel's backlog unserved
+            // while the clients already connected are still served.
+            let extra = try TestClient(port: server.boundPort, timeoutSeconds: 1)
+            try extra.transmit(TestClient.requestBytes("GET", "/"))
+            #expect(throws: ClientError.self) { try extra.readResponse() }
+            for client in held { #expect(try client.request("GET", "/").status == 200) }
+            // A freed slot lets the waiting client in.
+            held.removeFirst()
+            #expect(try extra.readResponse().status == 200)
+        }
+    }
+
+    @Test func slowClientIsDroppedWhileOthersAreServed() throws {
+        let configuration = testConfiguration { $0.connectionTimeoutSeconds = 1 }
+        try withServer(configuration, handler: { _ in HTTPResponse(status: 200) }) { server in
+            let slow = try TestClient(port: server.boundPort, timeoutSeconds: 5)
+            try slow.transmit(Array("GET / HTTP/1.1\r\nHost: x\r\n".utf8))  // never finishes its headers
+            #expect(try TestClient(port: server.boundPort).request("GET", "/").status == 200)
+            let started = ContinuousClock.now
+            #expect(slow.readsEndOfStream())
+            #expect(ContinuousClock.now - started < .seconds(4))
+        }
+    }
+
     @Test func idleConnectionIsClosedAfterTheTimeout() throws {
         let configuration = testConfiguration { $0.connectionTimeoutSeconds = 1 }
         try withServer(configuration, handler: { _ in HTTPResponse(status: 200) }) { server in
