@@ -124,11 +124,11 @@ case "key":
     case "list":
         let connection = connect()
         run {
-            print("id\tkind\towner\tlabel\tcreated\trevoked")
+            print("id\tkind\towner\tlabel\tcreated\tlast_used\trevoked")
             for key in try KeyStore().list(on: connection) {
                 print(
-                    "\(key.id)\t\(key.kind)\t\(key.owner)\t\(key.label)\t\(key.createdAt)\t\(key.revokedAt ?? "-")"
-                )
+                    "\(key.id)\t\(key.kind)\t\(key.owner)\t\(key.label)\t\(key.createdAt)\t\(key.lastUsedAt ?? "-")\t"
+                        + (key.revokedAt ?? "-"))
             }
         }
     case "revoke":

@@ -2,6 +2,9 @@ import Foundation
 import HTTPServer
 import PostgresClient
 
+/// The daemon's version, reported by `/metrics` (`unioncard_build_info`).
+let buildVersion = "0.1.0"
+
 /// Seconds a graceful stop waits for answers in flight before closing connections anyway.
 let shutdownDrainSeconds = 15.0
 
@@ -74,5 +77,38 @@ func registerGauges(metrics: Metrics, pool: PostgresPool, cache: RegistryCache, 
     metrics.gauge("unioncard_registry_loaded", help: "1 when keys and agreements are in memory.") {
         cache.current == nil ? 0 : 1
     }
-    metrics.gauge("unioncard_build_info", help: "Always 1; the version is in the series name's help.") { 1 }
+    metrics.gauge(
+        "unioncard_build_info", labels: ["version": buildVersion, "schema": "sql/001–011"],
+        help: "Always 1; the labels name the build."
+    ) { 1 }
+    metrics.gauge(
+        "unioncard_audit_seal_lag_seconds",
+        help:
+            "Age of the oldest audit row not yet in the hash chain (0 when all are sealed; -1 when unknown)."
+    ) {
+        let lag = try? pool.withConnection { connection in
+            try connection.query(
+                """
+                SELECT coalesce(extract(epoch FROM now() - min(e.at)), 0)::float8 FROM audit_events e
+                WHERE e.id > (SELECT coalesce(max(event_id), 0) FROM audit_chain)
+                """
+            ).rows.first?.decode(Double.self, at: 0)
+        }
+        return (lag ?? nil) ?? -1
+    }
+    metrics.gauge(
+        "unioncard_audit_seal_lag_seconds",
+        help:
+            "Age of the oldest audit row not yet in the hash chain (0 when all are sealed; -1 when unknown)."
+    ) {
+        let lag = try? pool.withConnection { connection in
+            try connection.query(
+                """
+                SELECT coalesce(extract(epoch FROM now() - min(e.at)), 0)::float8 FROM audit_events e
+                WHERE e.id > (SELECT coalesce(max(event_id), 0) FROM audit_chain)
+                """
+            ).rows.first?.decode(Double.self, at: 0)
+        }
+        return (lag ?? nil) ?? -1
+    }
 }

@@ -31,7 +31,8 @@ final class Metrics: Sendable {
     }
 
     private let state = Mutex(State())
-    private let gauges = Mutex<[(name: String, help: String, read: @Sendable () -> Double)]>([])
+    private let gauges = Mutex<[(name: String, labels: String, help: String, read: @Sendable () -> Double)]>(
+        [])
     private let help: [String: (type: String, text: String)] = [
         "unioncard_http_requests_total": ("counter", "HTTP requests answered, by route and status."),
         "unioncard_lookups_total": ("counter", "Lookups evaluated or refused, by outcome and reason."),
@@ -41,9 +42,6 @@ final class Metrics: Sendable {
         ),
         "unioncard_audit_batches_failed_total": ("counter", "Batches whose commit failed (answered 503)."),
         "unioncard_registry_reloads_total": ("counter", "In-memory registry reloads, by trigger."),
-        "unioncard_keys_limited_total": (
-            "counter", "Lookups refused by the rate limit or a lockout, by reason."
-        ),
         "unioncard_keys_locked_total": ("counter", "Keys locked for enumerating unknown codes."),
     ]
 
@@ -67,8 +65,12 @@ final class Metrics: Sendable {
     }
 
     /// Registers a gauge read at scrape time.
-    func gauge(_ name: String, help: String, _ read: @escaping @Sendable () -> Double) {
-        gauges.withLock { $0.append((name, help, read)) }
+    func gauge(
+        _ name: String, labels: KeyValuePairs<String, String> = [:], help: String,
+        _ read: @escaping @Sendable () -> Double
+    ) {
+        let rendered = labels.map { "\($0.key)=\"\($0.value)\"" }.joined(separator: ",")
+        gauges.withLock { $0.append((name, rendered, help, read)) }
     }
 
     /// The exposition text.
@@ -92,7 +94,8 @@ final class Metrics: Sendable {
         }
         for gauge in gauges.withLock({ $0 }) {
             text += "# HELP \(gauge.name) \(gauge.help)\n# TYPE \(gauge.name) gauge\n"
-            text += "\(gauge.name) \(Self.number(gauge.read()))\n"
+            let series = gauge.labels.isEmpty ? gauge.name : "\(gauge.name){\(gauge.labels)}"
+            text += "\(series) \(Self.number(gauge.read()))\n"
         }
         return text
     }

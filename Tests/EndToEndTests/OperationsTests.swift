@@ -157,6 +157,8 @@ struct OperationsTests {
         #expect((samples["unioncard_lookup_batch_size_count"] ?? 0) >= 1)
         #expect(samples["unioncard_registry_loaded"] == 1)
         #expect(samples["unioncard_db_pool_size"] == 4)
+        #expect(samples[#"unioncard_build_info{version="0.1.0",schema="sql/001–011"}"#] == 1)
+        #expect((samples["unioncard_audit_seal_lag_seconds"] ?? -1) >= 0)
         #expect(!response.text.contains("100000000001"))
     }
 }

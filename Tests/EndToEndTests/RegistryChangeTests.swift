@@ -32,6 +32,34 @@ struct RegistryChangeTests {
         #expect(refused != nil, "a revoked key should be refused within 1 s")
     }
 
+    @Test("key list: id, kind, owner, label, created, last used, revoked — never a secret")
+    func keyList() throws {
+        let fixture = try DaemonFixture()
+        let owner = fixture.cluster.conninfo(database: fixture.database)
+        let ctl = BuildProducts.path(of: "unioncardctl")
+        func line(of key: String) throws -> [String] {
+            let id = String(key.split(separator: "_")[1])
+            let listing = try runProcess(ctl, ["--database", owner, "key", "list"])
+            #expect(listing.status == 0)
+            for secret in fixture.keys.values { #expect(!listing.stdout.contains(secret.suffix(64))) }
+            let row = listing.stdout.split(separator: "\n").first { $0.hasPrefix("\(id)\t") } ?? ""
+            return row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
+        let unused = try line(of: fixture.keys["kind"] ?? "")
+        #expect(unused.count == 7)
+        #expect(unused.dropFirst(1).first == "merchant")
+        #expect(unused.dropFirst(2).first == "KIND")
+        #expect(unused.dropFirst(5).first == "-", "never used")
+        _ = try fixture.lookup("kind", "code=100000000002")
+        let used = try line(of: fixture.keys["kind"] ?? "")
+        #expect(used.dropFirst(5).first?.hasSuffix("Z") == true, "last used: \(used)")
+        let revoked = try line(of: fixture.keys["revoked"] ?? "")
+        #expect(revoked.last?.hasSuffix("Z") == true)
+        let auditor = try line(of: fixture.keys["auditor"] ?? "")
+        #expect(auditor.dropFirst(1).first == "auditor")
+        #expect(auditor.dropFirst(2).first == "HN")
+    }
+
     @Test("a changed agreement applies within 1 s")
     func agreementChange() throws {
         let fixture = try DaemonFixture()

@@ -24,6 +24,8 @@ public struct KeyStore: Sendable {
         public var createdAt: String
         /// RFC 3339 revocation time, nil while valid.
         public var revokedAt: String?
+        /// RFC 3339 time of the key's last recorded lookup, nil when never used.
+        public var lastUsedAt: String?
     }
 
     /// Creates a key store.
@@ -64,8 +66,11 @@ public struct KeyStore: Sendable {
             """
             SELECT k.id, k.kind, coalesce(p.code, u.code), k.label,
                    to_char(k.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                   to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                   to_char(k.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                   to_char(used.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
             FROM api_keys k LEFT JOIN partners p ON p.id = k.partner_id LEFT JOIN units u ON u.id = k.unit_id
+            -- Derived from the audit trail: the daemon's role cannot (and should not) write api_keys.
+            LEFT JOIN (SELECT key_id, max(at) AS at FROM audit_events GROUP BY key_id) used ON used.key_id = k.id
             ORDER BY k.id
             """)
         return try result.rows.map { row in
@@ -73,7 +78,8 @@ public struct KeyStore: Sendable {
                 id: try row.decode(Int64.self, at: 0), kind: try row.decode(String.self, at: 1),
                 owner: try row.decode(String.self, at: 2), label: try row.decode(String.self, at: 3),
                 createdAt: try row.decode(String.self, at: 4),
-                revokedAt: try row.decodeIfPresent(String.self, at: 5))
+                revokedAt: try row.decodeIfPresent(String.self, at: 5),
+                lastUsedAt: try row.decodeIfPresent(String.self, at: 6))
         }
     }
 
