@@ -11,6 +11,7 @@ let usage = """
       key issue --partner CODE --label TEXT  print a new merchant key on stdout
       key issue --auditor UNIT_CODE --label TEXT
       key list
+      key bind-cert ID SHA256|none           accept key ID only with this TLS client certificate
       key revoke ID
     The database is --database, else UNIONCARD_DATABASE, else libpq's defaults (PGHOST, PGUSER, …).
     """
@@ -130,6 +131,25 @@ case "key":
                     "\(key.id)\t\(key.kind)\t\(key.owner)\t\(key.label)\t\(key.createdAt)\t\(key.lastUsedAt ?? "-")\t"
                         + (key.revokedAt ?? "-"))
             }
+        }
+    case "bind-cert":
+        guard arguments.count == 2, let id = Int64(arguments[0]) else {
+            usageError("key bind-cert needs a key ID and the certificate's SHA-256 (64 hex digits) or none")
+        }
+        let fingerprint = arguments[1].lowercased().replacingOccurrences(of: ":", with: "")
+        let sha256: String? = fingerprint == "none" ? nil : fingerprint
+        if let sha256, sha256.count != 64 || !sha256.allSatisfy(\.isHexDigit) {
+            usageError("the certificate fingerprint must be 64 hex digits (SHA-256 of the DER)")
+        }
+        let connection = connect()
+        run {
+            guard try KeyStore().bindClientCertificate(id: id, sha256: sha256, on: connection) else {
+                say("unioncardctl: no key \(id)")
+                exit(1)
+            }
+            say(
+                sha256 == nil
+                    ? "key \(id) no longer bound to a certificate" : "key \(id) bound to its certificate")
         }
     case "revoke":
         guard arguments.count == 1, let id = Int64(arguments[0]) else {

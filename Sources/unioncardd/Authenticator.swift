@@ -30,12 +30,27 @@ struct Authenticator: Sendable {
     /// The key a credential designates, or a 401 when it is unknown, revoked or the secret is wrong.
     ///
     /// - Throws: `NotReady` while no registry snapshot could be loaded (the caller answers 503).
-    func key(for credential: APIKeyCredential) throws -> Result<StoredKey, Rejection> {
+    /// A key bound to a terminal certificate (`key bind-cert`) also needs that certificate on the
+    /// connection (`clientCertificateSHA256`, from mutual TLS): a key copied off the till is useless
+    /// without the till's private key.
+    func key(for credential: APIKeyCredential, clientCertificateSHA256: String?) throws
+        -> Result<StoredKey, Rejection>
+    {
         guard let snapshot = cache.current else { throw NotReady() }
         guard let stored = snapshot.keys[credential.id], !stored.isRevoked,
             APIKeyCredential.constantTimeEquals(stored.secretHash, credential.secretHash)
         else {
             return .failure(Rejection(APIResponses.unauthorized("Unknown or revoked key.")))
+        }
+        if let bound = stored.clientCertificateSHA256 {
+            guard let presented = clientCertificateSHA256,
+                APIKeyCredential.constantTimeEquals(Array(bound.utf8), Array(presented.lowercased().utf8))
+            else {
+                return .failure(
+                    Rejection(
+                        APIResponses.unauthorized(
+                            "This key is accepted only with its terminal's certificate.")))
+            }
         }
         return .success(stored)
     }

@@ -124,7 +124,9 @@ struct EventsService: Sendable {
         }
         let key: StoredKey
         do {
-            switch try authenticator.key(for: credential) {
+            switch try authenticator.key(
+                for: credential, clientCertificateSHA256: request.clientCertificateSHA256)
+            {
             case .success(let value): key = value
             case .failure(let rejection):
                 return .failure(Refusal(outcome: Outcome(response: rejection.response, note: "bad_key")))

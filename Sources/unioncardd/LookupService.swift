@@ -44,7 +44,9 @@ struct LookupService: Sendable {
         }
         let key: StoredKey
         do {
-            switch try authenticator.key(for: credential) {
+            switch try authenticator.key(
+                for: credential, clientCertificateSHA256: request.clientCertificateSHA256)
+            {
             case .success(let value): key = value
             case .failure(let rejection): return LookupOutcome(response: rejection.response, note: "bad_key")
             }

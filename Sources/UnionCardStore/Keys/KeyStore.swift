@@ -83,6 +83,17 @@ public struct KeyStore: Sendable {
         }
     }
 
+    /// Binds a key to its terminal's TLS client certificate (SHA-256 of the DER, 64 hex digits),
+    /// or removes the binding with nil; false when no such key exists.
+    public func bindClientCertificate(id: Int64, sha256: String?, on connection: PostgresConnection) throws
+        -> Bool
+    {
+        let result = try connection.query(
+            "UPDATE api_keys SET client_cert_sha256 = $2 WHERE id = $1 RETURNING id",
+            [String(id), sha256?.lowercased()])
+        return !result.rows.isEmpty
+    }
+
     /// Revokes a key; false when no such key exists. Revoking twice keeps the first time.
     public func revoke(id: Int64, on connection: PostgresConnection) throws -> Bool {
         let result = try connection.query(

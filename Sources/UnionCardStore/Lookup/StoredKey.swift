@@ -22,13 +22,17 @@ public struct StoredKey: Sendable, Equatable {
     public var secretHash: [UInt8]
     /// Whether the key was revoked.
     public var isRevoked: Bool
+    /// When set, the key is accepted only over mutual TLS with the terminal certificate whose
+    /// DER has this SHA-256 (lower-case hex).
+    public var clientCertificateSHA256: String?
 
     /// Creates a key value.
     public init(
         id: Int64, kind: Kind, partnerID: Int64?, partnerCode: String?, unitPath: String?,
         secretHash: [UInt8],
-        isRevoked: Bool
+        isRevoked: Bool, clientCertificateSHA256: String? = nil
     ) {
+        self.clientCertificateSHA256 = clientCertificateSHA256
         self.id = id
         self.kind = kind
         self.partnerID = partnerID

@@ -40,7 +40,8 @@ public struct RegistrySnapshot: Sendable {
     public static func loadKeys(on connection: PostgresConnection) throws -> [Int64: StoredKey] {
         let result = try connection.query(
             """
-            SELECT k.id, k.kind, k.partner_id, p.code, k.secret_hash, k.revoked_at IS NOT NULL, u.path
+            SELECT k.id, k.kind, k.partner_id, p.code, k.secret_hash, k.revoked_at IS NOT NULL, u.path,
+                   k.client_cert_sha256
             FROM api_keys k LEFT JOIN partners p ON p.id = k.partner_id LEFT JOIN units u ON u.id = k.unit_id
             """)
         var keys: [Int64: StoredKey] = [:]
@@ -55,7 +56,8 @@ public struct RegistrySnapshot: Sendable {
                 partnerCode: try row.decodeIfPresent(String.self, at: 3),
                 unitPath: try row.decodeIfPresent(String.self, at: 6),
                 secretHash: try ByteaText.decode(row.decode(String.self, at: 4)),
-                isRevoked: try row.decode(Bool.self, at: 5))
+                isRevoked: try row.decode(Bool.self, at: 5),
+                clientCertificateSHA256: try row.decodeIfPresent(String.self, at: 7))
             keys[key.id] = key
         }
         return keys
