@@ -24,6 +24,8 @@ let package = Package(
 
         // Thin, typed Swift faces of the C libraries; they know nothing of unions.
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        // glibc's mallopt, which Swift's Glibc module does not expose.
+        .target(name: "CMallocTuning"),
         .target(name: "PostgresClient", dependencies: ["CLibPQ"]),
 
         // The pure domain and the SQL side.
@@ -33,7 +35,7 @@ let package = Package(
         // The executables wire the modules together.
         .executableTarget(
             name: "unioncardd",
-            dependencies: ["HTTPServer", "UnionCardCore", "UnionCardStore"]
+            dependencies: ["HTTPServer", "UnionCardCore", "UnionCardStore", "CMallocTuning"]
         ),
         .executableTarget(
             name: "unioncardctl",

@@ -1,0 +1,12 @@
+#ifndef UNIONCARD_MALLOC_TUNING_H
+#define UNIONCARD_MALLOC_TUNING_H
+/*
+ * glibc's mallopt(3) (<malloc.h> is not part of Swift's Glibc module). Linux only.
+ */
+#include <malloc.h>
+
+/// Limits glibc to `count` malloc arenas; returns 1 on success.
+static inline int cmalloc_limit_arenas(int count) {
+    return mallopt(M_ARENA_MAX, count);
+}
+#endif
