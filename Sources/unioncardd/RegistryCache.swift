@@ -1,3 +1,4 @@
+import CMallocTuning
 import Foundation
 import PostgresClient
 import Synchronization
@@ -105,6 +106,11 @@ final class RegistryCache: Sendable {
         let keys = keysChanged ? try RegistrySnapshot.loadKeys(on: connection) : nil
         let limits = keysChanged ? try RegistrySnapshot.loadPartnerRateLimits(on: connection) : nil
         let agreements = agreementsChanged ? try RegistrySnapshot.loadAgreements(on: connection) : nil
+        defer {
+            // A full load builds and drops tens of MB of rows; give that back instead of keeping
+            // it as resident memory until the next load.
+            _ = cmalloc_trim()
+        }
         snapshot.withLock { current in
             var next = current ?? RegistrySnapshot()
             if let keys { next.keys = keys }

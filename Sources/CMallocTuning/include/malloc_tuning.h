@@ -9,4 +9,8 @@
 static inline int cmalloc_limit_arenas(int count) {
     return mallopt(M_ARENA_MAX, count);
 }
+/// Returns freed heap memory to the system (malloc_trim(0)); returns 1 when some was released.
+static inline int cmalloc_trim(void) {
+    return malloc_trim(0);
+}
 #endif
