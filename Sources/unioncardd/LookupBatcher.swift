@@ -13,7 +13,15 @@ import UnionCardStore
 /// light load a batch is one lookup (no added latency) and under heavy load it grows.
 /// Workers are plain threads, because libpq blocks.
 final class LookupBatcher: Sendable {
-    private let queue = Mutex<[PendingLookup]>([])
+    /// Lookups waiting for a worker, and how many workers sleep on `workAvailable`.
+    private struct Queue {
+        var waiting: [PendingLookup] = []
+        var idleWorkers = 0
+    }
+
+    private let queue = Mutex(Queue())
+    /// Signalled only for a worker known to be asleep, so no wake-up is wasted (every wake-up
+    /// is a context switch, a large share of the daemon's CPU under load).
     private let workAvailable = DispatchSemaphore(value: 0)
     private let pool: PostgresPool
     private let calendar: LocalCalendar
@@ -52,28 +60,36 @@ final class LookupBatcher: Sendable {
 
     /// Lookups waiting for a worker.
     var queued: Int {
-        queue.withLock { $0.count }
+        queue.withLock { $0.waiting.count }
     }
 
     /// Queues a lookup and blocks until its batch is committed.
     func submit(_ pending: PendingLookup) -> LookupOutcome {
-        queue.withLock { $0.append(pending) }
-        workAvailable.signal()
+        let wake = queue.withLock { queue in
+            queue.waiting.append(pending)
+            guard queue.idleWorkers > 0 else { return false }
+            queue.idleWorkers -= 1
+            return true
+        }
+        if wake { workAvailable.signal() }
         return pending.wait(timeoutSeconds: Self.answerTimeoutSeconds)
             ?? LookupOutcome(response: APIResponses.unavailable(), note: "timeout")
     }
 
     private func work() {
         while true {
-            workAvailable.wait()
-            let batch: [PendingLookup] = queue.withLock { queued in
-                let taken = Array(queued.prefix(maxBatch))
-                queued.removeFirst(taken.count)
+            // A busy worker goes straight on to whatever queued meanwhile; only an empty queue
+            // puts it to sleep, counted, so that `submit` wakes exactly one sleeper.
+            let batch: [PendingLookup] = queue.withLock { queue in
+                let taken = Array(queue.waiting.prefix(maxBatch))
+                queue.waiting.removeFirst(taken.count)
+                if taken.isEmpty { queue.idleWorkers += 1 }
                 return taken
             }
-            // Each submit signalled once; a worker that took several lookups leaves the extra
-            // signals behind, and they wake workers that find the queue empty.
-            if batch.isEmpty { continue }
+            if batch.isEmpty {
+                workAvailable.wait()
+                continue
+            }
             let outcomes: [LookupOutcome]
             do {
                 let evaluation = try pool.withConnection { try process(batch, on: $0) }
