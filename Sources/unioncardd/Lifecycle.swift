@@ -96,19 +96,4 @@ func registerGauges(metrics: Metrics, pool: PostgresPool, cache: RegistryCache, 
         }
         return (lag ?? nil) ?? -1
     }
-    metrics.gauge(
-        "unioncard_audit_seal_lag_seconds",
-        help:
-            "Age of the oldest audit row not yet in the hash chain (0 when all are sealed; -1 when unknown)."
-    ) {
-        let lag = try? pool.withConnection { connection in
-            try connection.query(
-                """
-                SELECT coalesce(extract(epoch FROM now() - min(e.at)), 0)::float8 FROM audit_events e
-                WHERE e.id > (SELECT coalesce(max(event_id), 0) FROM audit_chain)
-                """
-            ).rows.first?.decode(Double.self, at: 0)
-        }
-        return (lag ?? nil) ?? -1
-    }
 }

@@ -142,6 +142,10 @@ struct OperationsTests {
         let response = try fixture.client.send("GET", "/metrics")
         #expect(response.status == 200)
         #expect(response.headers["content-type"]?.hasPrefix("text/plain") == true)
+        let families = response.text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map {
+            $0.split(separator: " ")[2]
+        }
+        #expect(families.count == Set(families).count, "each metric family is declared once")
         var samples: [String: Double] = [:]
         for line in response.text.split(separator: "\n") where !line.hasPrefix("#") {
             let parts = line.split(separator: " ")

@@ -24,8 +24,8 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     public init?(iso: String) {
         let bytes = Array(iso.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-            let year = Self.number(bytes[0..<4]), let month = Self.number(bytes[5..<7]),
-            let day = Self.number(bytes[8..<10])
+            let year = DecimalDigits.number(bytes[0..<4]), let month = DecimalDigits.number(bytes[5..<7]),
+            let day = DecimalDigits.number(bytes[8..<10])
         else { return nil }
         self.init(year: year, month: month, day: day)
     }
@@ -75,7 +75,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// `"YYYY-MM-DD"`.
     public var iso: String {
-        Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2)
+        DecimalDigits.pad(year, 4) + "-" + DecimalDigits.pad(month, 2) + "-" + DecimalDigits.pad(day, 2)
     }
 
     /// Same as `iso`.
@@ -99,19 +99,5 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
         case 2: isLeapYear(year) ? 29 : 28
         default: 0
         }
-    }
-
-    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
-        var value = 0
-        for byte in digits {
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        return value
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 }

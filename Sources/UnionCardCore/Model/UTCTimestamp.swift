@@ -26,9 +26,9 @@ public struct UTCTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
         guard bytes.count >= 20, let date = LocalDate(iso: String(decoding: bytes[0..<10], as: UTF8.self)),
             bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
             bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-            let hour = Self.number(bytes[11..<13]), hour < 24,
-            let minute = Self.number(bytes[14..<16]), minute < 60,
-            let second = Self.number(bytes[17..<19]), second < 60
+            let hour = DecimalDigits.number(bytes[11..<13]), hour < 24,
+            let minute = DecimalDigits.number(bytes[14..<16]), minute < 60,
+            let second = DecimalDigits.number(bytes[17..<19]), second < 60
         else { return nil }
         var index = 19
         var fraction: Int64 = 0
@@ -39,7 +39,9 @@ public struct UTCTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
                 index += 1
             }
             let digits = index - start
-            guard (1...6).contains(digits), let value = Self.number(bytes[start..<index]) else { return nil }
+            guard (1...6).contains(digits), let value = DecimalDigits.number(bytes[start..<index]) else {
+                return nil
+            }
             fraction = Int64(value)
             for _ in digits..<6 { fraction *= 10 }
         }
@@ -50,8 +52,8 @@ public struct UTCTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
             guard index + 1 == bytes.count else { return nil }
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard index + 6 == bytes.count, bytes[index + 3] == UInt8(ascii: ":"),
-                let hours = Self.number(bytes[(index + 1)..<(index + 3)]), hours < 24,
-                let minutes = Self.number(bytes[(index + 4)..<(index + 6)]), minutes < 60
+                let hours = DecimalDigits.number(bytes[(index + 1)..<(index + 3)]), hours < 24,
+                let minutes = DecimalDigits.number(bytes[(index + 4)..<(index + 6)]), minutes < 60
             else { return nil }
             offsetSeconds = (hours * 3600 + minutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
         default:
@@ -72,8 +74,9 @@ public struct UTCTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
         let date = LocalDate(daysSinceEpoch: Int(days))?.iso ?? "0000-00-00"
         let seconds = Int(ofDay / 1_000_000)
         let fraction = Int(ofDay % 1_000_000)
-        return date + "T" + Self.pad(seconds / 3600, 2) + ":" + Self.pad(seconds / 60 % 60, 2) + ":"
-            + Self.pad(seconds % 60, 2) + "." + Self.pad(fraction, 6) + "Z"
+        return date + "T" + DecimalDigits.pad(seconds / 3600, 2) + ":"
+            + DecimalDigits.pad(seconds / 60 % 60, 2) + ":"
+            + DecimalDigits.pad(seconds % 60, 2) + "." + DecimalDigits.pad(fraction, 6) + "Z"
     }
 
     /// Same as `rfc3339`.
@@ -82,20 +85,5 @@ public struct UTCTimestamp: Sendable, Hashable, Comparable, CustomStringConverti
     /// Chronological order.
     public static func < (lhs: UTCTimestamp, rhs: UTCTimestamp) -> Bool {
         lhs.microseconds < rhs.microseconds
-    }
-
-    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
-        guard !digits.isEmpty else { return nil }
-        var value = 0
-        for byte in digits {
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        return value
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 }
