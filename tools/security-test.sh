@@ -102,9 +102,10 @@ log "schemathesis: at most $st_max_examples examples per operation, $st_seconds 
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance
 checks+=,response_schema_conformance,negative_data_rejection,unsupported_method,ignored_auth
 checks=${ST_CHECKS:-$checks}  # e.g. ST_CHECKS=all to explore
-# Run inside $work: schemathesis keeps a cache of failures in ./.schemathesis.
+# Run inside $work: schemathesis keeps a cache of failures in ./.schemathesis. The hooks file
+# works around a CPython thread-safety bug in ast.parse that two workers can hit.
 root=$(pwd)
-(cd "$work" && timeout --signal=INT --kill-after=20 $((st_seconds + 60)) \
+(cd "$work" && SCHEMATHESIS_HOOKS="$root/tools/schemathesis-hooks.py" timeout --signal=INT --kill-after=20 $((st_seconds + 60)) \
     "$root/$venv/bin/schemathesis" run "$root/openapi.yaml" --url "$url" \
     --header "Authorization: Bearer $fuzzing" \
     --checks "$checks" --phases examples,coverage,fuzzing \

@@ -21,6 +21,7 @@ import http.client
 import json
 import subprocess
 import sys
+import time
 import urllib.parse
 
 import jsonschema
@@ -216,6 +217,7 @@ def run(checker, keys, outage_command, outage_only):
     json_type = [("Content-Type", "application/json")]
     if outage_only:
         return outage(checker, merchant, outage_command)
+    spec_rejects_wrong_answers(checker)
 
     # Evaluated lookups: every outcome, both code types, with and without an amount.
     checker.case("eligible barcode with amount", "GET", lookup("241220839498", 250000), 200, headers=merchant,
@@ -307,13 +309,7 @@ def run(checker, keys, outage_command, outage_only):
     if status == 404:
         print("skip GET /v1/events, /v1/events/summary: not in this build (404)")
     else:
-        checker.case("events, JSON", "GET", "/v1/events?limit=5", 200, headers=merchant)
-        checker.case("events, CSV by format", "GET", "/v1/events?limit=5&format=csv", 200, headers=merchant,
-                     then=lambda _b, _h, raw: [] if b"verification_id" in raw.split(b"\n", 1)[0] else ["no CSV header row"])
-        checker.case("events, CSV by Accept", "GET", "/v1/events?limit=5", 200, headers=merchant + [("Accept", "text/csv")])
-        checker.case("events, auditor key", "GET", "/v1/events?limit=5", 200, headers=auth("auditor"))
-        checker.case("events, 401 without a key", "GET", "/v1/events", 401, "unauthorized")
-        checker.case("events summary", "GET", "/v1/events/summary?group=partner", 200, headers=merchant)
+        events(checker, merchant, auth)
     status, _, _ = checker.send("GET", "/metrics")
     if status == 404:
         print("skip GET /metrics: not in this build (404)")
@@ -322,6 +318,141 @@ def run(checker, keys, outage_command, outage_only):
 
     if outage_command:
         outage(checker, merchant, outage_command)
+
+
+CSV_HEAD = ("\ufeffverification_id,seq,at,partner,partner_name,code,code_type,card_number,agreement,"
+            "agreement_title,outcome,reason,amount_vnd,discount_vnd,reference,hash\r\n").encode()
+
+
+def events(checker, merchant, auth):
+    """GET /v1/events and /v1/events/summary: every outcome, answers checked beyond the schema."""
+    auditor = auth("auditor")
+
+    def all_partner(code):
+        def check(body, _headers, _raw):
+            return [f"event of partner {e.get('partner')!r}" for e in body["events"] if e.get("partner") != code]
+        return check
+
+    def csv_head(_body, headers, raw):
+        problems = [] if raw.startswith(CSV_HEAD) else [f"CSV does not start with BOM + header + CRLF: {raw[:60]!r}"]
+        if headers.get("content-disposition") != 'attachment; filename="events.csv"':
+            problems.append(f"Content-Disposition {headers.get('content-disposition')!r}")
+        return problems
+
+    # Sealed rows carry seq and hash: wait (the sealer runs about every 0.3 s) until the
+    # lookups made above are sealed, so that both forms of an event are checked.
+    sealed = False
+    for _ in range(50):
+        _, _, raw = checker.send("GET", "/v1/events?limit=1", merchant)
+        page = json.loads(raw)
+        if page["events"] and page["events"][0]["seq"] is not None:
+            sealed = True
+            break
+        time.sleep(0.2)
+    if not sealed:
+        checker.report("events: the first event is sealed within 10 s", ["seq still null"])
+    checker.case("events, JSON, merchant sees its own partner only", "GET", "/v1/events?limit=1000", 200,
+                 headers=merchant, then=all_partner("COOPMART"))
+    checker.case("events, merchant asking for another partner: empty", "GET", "/v1/events?partner=LAVONG", 200,
+                 headers=merchant, then=expect_fields(events=[], next=None))
+    first = checker.case("events, first page of 1 has a cursor", "GET", "/v1/events?limit=1", 200, headers=merchant,
+                         then=lambda body, _h, _r: [] if body["next"] else ["no next although more events match"])
+    if first and first.get("next"):
+        checker.case("events, next page follows the cursor", "GET", f"/v1/events?limit=1&after={first['next']}", 200,
+                     headers=merchant,
+                     then=lambda body, _h, _r: [] if body["events"] and body["events"][0]["verification_id"]
+                     != first["events"][0]["verification_id"] else ["the second page repeats the first"])
+    checker.case("events, past the end: empty, next null", "GET", "/v1/events?after=9223372036854775807", 200,
+                 headers=merchant, then=expect_fields(events=[], next=None))
+    checker.case("events, filters", "GET",
+                 "/v1/events?" + urllib.parse.urlencode({"from": "2020-01-01", "to": "2999-12-31T00:00:00+07:00",
+                                                         "outcome": "denied", "reason": "card_lost",
+                                                         "code": "2846-3779-4017", "limit": "1000", "format": ""}),
+                 200, headers=merchant,
+                 then=lambda body, _h, _r: [] if body["events"] and all(e["reason"] == "card_lost" for e in body["events"])
+                 else ["expected card_lost denials only"])
+    checker.case("events, CSV by format", "GET", "/v1/events?limit=5&format=csv", 200, headers=merchant, then=csv_head)
+    checker.case("events, CSV by Accept", "GET", "/v1/events?limit=5", 200, headers=merchant + [("Accept", "text/csv")],
+                 then=csv_head)
+    checker.case("events, CSV streamed without limit", "GET", "/v1/events?format=csv", 200, headers=auditor,
+                 then=csv_head)
+    checker.case("events, auditor key", "GET", "/v1/events?limit=5", 200, headers=auditor)
+    checker.case("events, 401 without a key", "GET", "/v1/events", 401, "unauthorized")
+    checker.case("events, 401 with a revoked key", "GET", "/v1/events", 401, "unauthorized", headers=auth("revoked"))
+    for query, parameter in [
+        ("from=01/02/2026", "from"), ("to=2026-02-30", "to"), ("from=2026-02-01&to=2026-01-31", "from"),
+        ("from=0001-01-01", "from"), ("to=2026-01-01T10:00Z", "to"), ("limit=0", "limit"), ("limit=1001", "limit"),
+        ("limit=%2B5", "limit"), ("after=x", "after"), ("after=9223372036854775808", "after"), ("outcome=ok", "outcome"),
+        ("reason=late", "reason"), ("code=12-34", "code"), ("format=pdf", "format"), ("partner=" + "P" * 65, "partner"),
+        ("partner=A%01", "partner"), ("colour=red", "colour"), ("limit=5&limit=6", "limit"), ("group=day", "group"),
+    ]:
+        checker.case(f"events, 400 {query[:40]}", "GET", f"/v1/events?{query}", 400, "invalid_parameter",
+                     headers=merchant, then=expect_fields(parameter=parameter))
+
+    def summary_sums(body, _headers, _raw):
+        problems = []
+        for name in ("approved", "denied", "amount_vnd", "denied_amount_vnd", "discount_vnd"):
+            if sum(g[name] for g in body["groups"]) != body["total"][name]:
+                problems.append(f"groups' {name} do not add up to the total")
+        return problems
+
+    for group in ("partner", "agreement", "union", "day"):
+        checker.case(f"events summary, group={group}", "GET", f"/v1/events/summary?group={group}", 200,
+                     headers=auditor, then=summary_sums)
+    checker.case("events summary, merchant, default group", "GET", "/v1/events/summary?from=2020-01-01", 200,
+                 headers=merchant,
+                 then=lambda body, _h, _r: [] if body["group"] == "partner" and body["from"]
+                 and [g["key"] for g in body["groups"]] == ["COOPMART"] else ["expected one COOPMART group"])
+    checker.case("events summary, 401 without a key", "GET", "/v1/events/summary", 401, "unauthorized")
+    for query, parameter in [("group=week", "group"), ("from=2026-13-01", "from"), ("limit=5", "limit")]:
+        checker.case(f"events summary, 400 {query}", "GET", f"/v1/events/summary?{query}", 400,
+                     "invalid_parameter", headers=merchant, then=expect_fields(parameter=parameter))
+
+
+def spec_rejects_wrong_answers(checker):
+    """The events schemas must refuse wrong answers, or the live checks above prove nothing."""
+    event = {"verification_id": "6f1c2a9e-3b1d-4c7e-9a52-0d8e4f6b2c11", "seq": None, "at": "2026-01-05T03:12:44.120513Z",
+             "partner": "COOPMART", "partner_name": "Saigon Co.op", "code": "2412-2083-9498", "code_type": "card",
+             "card_number": "241220839498", "agreement": "A-QT-001", "agreement_title": "…", "outcome": "approved",
+             "reason": None, "amount_vnd": 250000, "discount_vnd": 25000, "reference": None, "hash": None}
+    sealed = dict(event, seq=7, hash="ab" * 32)
+    page = "/components/schemas/EventPage"
+    good = [({"events": [event, sealed], "next": "18342"}, page), ({"events": [], "next": None}, page)]
+    wrong = {
+        "seq without hash": {"events": [dict(event, seq=7)], "next": None},
+        "hash without seq": {"events": [dict(event, hash="ab" * 32)], "next": None},
+        "seq as text": {"events": [dict(sealed, seq="7")], "next": None},
+        "short hash": {"events": [dict(sealed, hash="ab" * 31)], "next": None},
+        "approved with a reason": {"events": [dict(event, reason="card_lost")], "next": None},
+        "denied without a reason": {"events": [dict(event, outcome="denied", agreement=None, discount_vnd=None)],
+                                    "next": None},
+        "at without microseconds": {"events": [dict(event, at="2026-01-05T03:12:44Z")], "next": None},
+        "a field missing": {"events": [{k: v for k, v in event.items() if k != "hash"}], "next": None},
+        "an extra field": {"events": [dict(event, member_id="M1")], "next": None},
+        "no next": {"events": []},
+        "numeric next": {"events": [], "next": 18342},
+    }
+    problems = [f"a right page refused: {e}" for instance, pointer in good for e in checker.spec.validate(instance, pointer)]
+    problems += [f"accepts an event page with {name}" for name, instance in wrong.items()
+                 if not checker.spec.validate(instance, page)]
+    figures = {"approved": 1, "denied": 1, "denials": {"card_lost": 1}, "amount_vnd": 5, "denied_amount_vnd": 0,
+               "discount_vnd": 1}
+    summary = {"group": "partner", "from": None, "to": None, "groups": [dict(figures, key="X", name=None)],
+               "total": figures}
+    problems += [f"a right summary refused: {e}" for e in checker.spec.validate(summary, "/components/schemas/Summary")]
+    for name, instance in {
+        "a group without denials": dict(summary, groups=[{k: v for k, v in summary["groups"][0].items() if k != "denials"}]),
+        "an unknown denial reason": dict(summary, total=dict(figures, denials={"late": 1})),
+        "no total": {k: v for k, v in summary.items() if k != "total"},
+    }.items():
+        if not checker.spec.validate(instance, "/components/schemas/Summary"):
+            problems.append(f"accepts a summary with {name}")
+    bad = "/components/schemas/ParameterError"
+    if not checker.spec.validate({"error": "invalid_parameter", "message": "m"}, bad):
+        problems.append("accepts a 400 invalid_parameter without parameter")
+    if not checker.spec.validate("verification_id,seq\r\n", "/components/schemas/EventCSV"):
+        problems.append("accepts CSV without the byte order mark and the full header")
+    checker.report("the events schemas refuse wrong answers", problems)
 
 
 def outage(checker, merchant, outage_command):

@@ -383,6 +383,25 @@ struct EventsEndToEndTests {
         #expect((response.json?["message"] as? String)?.contains(parameter) == true)
     }
 
+    @Test(
+        "a well-formed bound outside the years 1…9999 (UTC) is a 400 naming it, not a 503",
+        arguments: [
+            ("/v1/events?from=0001-01-01", "from"), ("/v1/events?format=csv&from=0001-01-01", "from"),
+            ("/v1/events?from=0001-01-01T00:00:00%2B00:01", "from"),
+            ("/v1/events?to=9999-12-31T23:59:59-23:59", "to"), ("/v1/events/summary?from=0001-01-01", "from"),
+            ("/v1/events/summary?group=day&to=0001-01-01T00:00:00%2B01:00", "to"),
+        ])
+    func boundsOutOfRange(target: String, parameter: String) throws {
+        let response = try fixture.get("auditorTLD", target)
+        #expect(response.status == 400)
+        #expect(response.json?["error"] as? String == "invalid_parameter")
+        #expect(response.json?["parameter"] as? String == parameter)
+        // The extremes that can be written are still accepted.
+        #expect(try fixture.get("auditorTLD", "/v1/events?from=0001-01-01T00:00:00Z&limit=1").status == 200)
+        #expect(
+            try fixture.get("auditorTLD", "/v1/events?to=9999-12-31T23:59:59.999999Z&limit=1").status == 200)
+    }
+
     @Test("no key, a revoked key: 401; an auditor still may not look up cards")
     func authentication() throws {
         #expect(try fixture.base.client.send("GET", "/v1/events").status == 401)

@@ -72,6 +72,23 @@ struct EventQueryParserTests {
         #expect(error.message.contains(parameter))
     }
 
+    @Test("bounds must fall within the years 1…9999 in UTC")
+    func boundsInRange() throws {
+        #expect(
+            try eventsRequest("from=0001-01-01T00:00:00Z").get().filter.from?.rfc3339
+                == "0001-01-01T00:00:00.000000Z")
+        #expect(try eventsRequest("to=9999-12-31T23:59:59.999999Z").get().filter.to != nil)
+        #expect(try eventsRequest("to=0001-01-01").get().filter.to?.rfc3339 == "0001-01-01T17:00:00.000000Z")
+        for (query, parameter) in [
+            ("from=0001-01-01", "from"), ("from=0001-01-01T06:59:59+07:00", "from"),
+            ("from=0001-01-01T00:00:00+00:01", "from"), ("to=9999-12-31T23:59:59-00:01", "to"),
+            ("to=9999-12-31", "to"),
+        ] {
+            #expect(throws: ParameterError.self, "\(query)") { try eventsRequest(query).get() }
+            if case .failure(let error) = eventsRequest(query) { #expect(error.parameter == parameter) }
+        }
+    }
+
     @Test("empty values count as absent")
     func emptyValues() throws {
         #expect(try eventsRequest("from=&partner=&limit=").get() == eventsRequest("").get())

@@ -159,13 +159,27 @@ public enum EventQueryParser {
     }
 
     /// A date (local day) or an RFC 3339 instant; `endOfDay` makes a date mean the next midnight.
+    /// The instant must fall within the years 1…9999 in UTC, which is what `UTCTimestamp.rfc3339`
+    /// can write and PostgreSQL can read (`0001-01-01` in a zone east of UTC starts in year 0).
     private static func bound(
         _ text: String, name: String, endOfDay: Bool, utcOffset: (LocalDate) -> Int
     ) throws(ParameterError) -> UTCTimestamp {
+        var instant: UTCTimestamp?
         if let date = LocalDate(iso: text) {
-            let day = endOfDay ? date.adding(days: 1) : date
-            if let day { return UTCTimestamp(startOf: day, utcOffsetSeconds: utcOffset(day)) }
-        } else if let instant = UTCTimestamp(rfc3339: text) {
+            if let day = endOfDay ? date.adding(days: 1) : date {
+                instant = UTCTimestamp(startOf: day, utcOffsetSeconds: utcOffset(day))
+            }
+        } else {
+            instant = UTCTimestamp(rfc3339: text)
+        }
+        if let instant, let earliest = LocalDate(year: 1, month: 1, day: 1),
+            let latest = LocalDate(year: 9999, month: 12, day: 31),
+            instant >= UTCTimestamp(startOf: earliest, utcOffsetSeconds: 0),
+            instant
+                < UTCTimestamp(
+                    microseconds: UTCTimestamp(startOf: latest, utcOffsetSeconds: 0).microseconds
+                        + 86_400_000_000)
+        {
             return instant
         }
         throw ParameterError(
