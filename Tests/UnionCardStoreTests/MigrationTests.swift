@@ -35,6 +35,23 @@ struct MigrationTests {
         #expect(try !can("UPDATE", "api_keys"))
     }
 
+    @Test("keys and partners that audit rows refer to are never deleted, not even by the owner")
+    func auditReferencesStayResolvable() throws {
+        let fixture = try StoreFixture()
+        try fixture.loadSampleRegistry()
+        _ = try KeyStore().issue(owner: .partner("COOP"), label: "till", on: fixture.connection)
+        for statement in [
+            "DELETE FROM api_keys", "TRUNCATE api_keys CASCADE", "DELETE FROM partners WHERE code = 'PHO'",
+            "TRUNCATE partners CASCADE",
+        ] {
+            #expect(throws: PostgresError.self, "\(statement)") {
+                try fixture.connection.simpleQuery(statement)
+            }
+        }
+        #expect(try fixture.count("SELECT count(*) FROM api_keys") == 1)
+        #expect(try fixture.count("SELECT count(*) FROM partners") == 2)
+    }
+
     @Test("locating the sql folder from an executable inside the checkout")
     func locateFromExecutable() {
         let found = MigrationRunner.locateDirectory(
