@@ -5,7 +5,9 @@
 func withCStringArray<R>(
     _ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) throws -> R
 ) rethrows -> R {
-    var storage: [CChar] = []
+    // Bytes, not CChar: appending a String's UTF-8 view to [UInt8] is one bulk copy, while a
+    // mapped view is copied byte by byte (a batch's parameters are tens of kilobytes).
+    var storage: [UInt8] = []
     storage.reserveCapacity(strings.reduce(0) { $0 + ($1?.utf8.count ?? 0) + 1 })
     var offsets: [Int?] = []
     offsets.reserveCapacity(strings.count)
@@ -15,14 +17,16 @@ func withCStringArray<R>(
             continue
         }
         offsets.append(storage.count)
-        storage.append(contentsOf: string.utf8.lazy.map { CChar(bitPattern: $0) })
+        storage.append(contentsOf: string.utf8)
         storage.append(0)
     }
-    return try storage.withUnsafeBufferPointer { buffer in
-        let pointers: [UnsafePointer<CChar>?] = offsets.map { offset in
-            offset.flatMap { offset in buffer.baseAddress.map { $0 + offset } }
+    return try storage.withUnsafeBufferPointer { bytes in
+        try bytes.withMemoryRebound(to: CChar.self) { buffer in
+            let pointers: [UnsafePointer<CChar>?] = offsets.map { offset in
+                offset.flatMap { offset in buffer.baseAddress.map { $0 + offset } }
+            }
+            return try pointers.withUnsafeBufferPointer { try body($0.baseAddress) }
         }
-        return try pointers.withUnsafeBufferPointer { try body($0.baseAddress) }
     }
 }
 
