@@ -189,7 +189,7 @@ struct BatchEvaluation {
         let card = cards[lookup.code]
         let decision = Eligibility.decide(
             card: card, partnerAgreements: pending.agreements, today: today, amountVND: lookup.amountVND)
-        let verificationID = UUID().uuidString.lowercased()
+        let verificationID = VerificationIDs.next()
         let body = LookupAnswer.body(
             verificationID: verificationID, code: lookup.code, card: card, decision: decision)
         let response = String(decoding: body, as: UTF8.self)
@@ -233,7 +233,7 @@ struct BatchEvaluation {
         }
         records.append(
             AuditRecord(
-                verificationID: UUID().uuidString.lowercased(), keyID: pending.key.id,
+                verificationID: VerificationIDs.next(), keyID: pending.key.id,
                 partnerID: pending.partnerID,
                 codeGiven: pending.request.rawCode, codeType: pending.request.code.codeType, cardNumber: nil,
                 memberID: nil, memberUnitPath: nil, agreementCode: nil, agreementUnitPath: nil,
