@@ -20,11 +20,10 @@ final class Application: Sendable {
         var router = Router()
         let lookupHandler: HTTPHandler = { request in
             let outcome: LookupOutcome = lookup.handle(request)
-            metrics.increment("unioncard_lookups_total", ["result": outcome.note])
             return Self.annotated(outcome.response, note: outcome.note)
         }
-        router.add("GET", "/v1/lookup", lookupHandler)
-        router.add("POST", "/v1/lookup", lookupHandler)
+        router.add("GET", Self.lookupPath, lookupHandler)
+        router.add("POST", Self.lookupPath, lookupHandler)
         router.add("GET", "/v1/events") { request in
             let outcome = events.events(request)
             return Self.annotated(outcome.response, note: outcome.note)
@@ -61,11 +60,14 @@ final class Application: Sendable {
         let id = requestCounter.add(1, ordering: .relaxed).newValue
         var response: HTTPResponse
         var route = request.path
+        var handled = false
         switch router.match(method: request.method, path: request.path) {
         case .handler where request.hasAmbiguousLength:
             response = APIResponses.error(
                 400, "bad_request", "Send one Content-Length, or Transfer-Encoding, not both.")
-        case .handler(let handler): response = handler(request)
+        case .handler(let handler):
+            response = handler(request)
+            handled = true
         case .notFound:
             response = APIResponses.notFound()
             route = "unmatched"  // never the client's path: it is unbounded (and could hold anything)
@@ -80,9 +82,10 @@ final class Application: Sendable {
         let elapsed = ContinuousClock.now - started
         let milliseconds =
             Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        metrics.increment(
-            "unioncard_http_requests_total", ["route": route, "status": String(response.status)])
-        metrics.observe("unioncard_http_request_duration_seconds", milliseconds / 1000)
+        // The lookup handler annotates every answer it gives with the lookup's result.
+        metrics.recordRequest(
+            route: route, status: response.status, seconds: milliseconds / 1000,
+            lookupResult: handled && route == Self.lookupPath ? note : nil)
         // The path is logged without its query string: the query may hold a card code.
         let level: LogLevel =
             response.status >= 500
@@ -98,6 +101,7 @@ final class Application: Sendable {
     }
 
     private static let noteHeader = "X-Unioncard-Log-Note"
+    private static let lookupPath = "/v1/lookup"
 
     /// 12.3456 → "12.35" without Foundation's printf (a measurable cost at thousands of lines/s).
     static func twoDecimals(_ value: Double) -> String {

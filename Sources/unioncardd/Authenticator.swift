@@ -14,12 +14,7 @@ struct Authenticator: Sendable {
 
     /// The credential in the header, or a 401 when it is missing or malformed.
     static func credential(from header: String?) -> Result<APIKeyCredential, Rejection> {
-        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer ",
-            let credential = APIKeyCredential(
-                parsing: String(
-                    header.dropFirst(7).drop { $0 == " " || $0 == "\t" }.reversed().drop {
-                        $0 == " " || $0 == "\t"
-                    }.reversed()))
+        guard let header, let credential = APIKeyCredential(authorizationHeader: header)
         else {
             return .failure(
                 Rejection(APIResponses.unauthorized("Send the key as Authorization: Bearer uck_…")))

@@ -87,10 +87,14 @@ func registerGauges(metrics: Metrics, pool: PostgresPool, cache: RegistryCache, 
             "Age of the oldest audit row not yet in the hash chain (0 when all are sealed; -1 when unknown)."
     ) {
         let lag = try? pool.withConnection { connection in
+            // The first unsealed row by id (the sealer goes in id order), found through the
+            // primary key: `min(at)` over the unsealed rows walked the whole `at` index instead
+            // (130 ms per scrape at a million rows).
             try connection.query(
                 """
-                SELECT coalesce(extract(epoch FROM now() - min(e.at)), 0)::float8 FROM audit_events e
-                WHERE e.id > (SELECT coalesce(max(event_id), 0) FROM audit_chain)
+                SELECT coalesce((SELECT extract(epoch FROM now() - e.at) FROM audit_events e
+                    WHERE e.id > (SELECT coalesce(max(event_id), 0) FROM audit_chain) ORDER BY e.id LIMIT 1),
+                    0)::float8
                 """
             ).rows.first?.decode(Double.self, at: 0)
         }

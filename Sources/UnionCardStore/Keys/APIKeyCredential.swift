@@ -13,19 +13,47 @@ public struct APIKeyCredential: Sendable, Equatable {
     private static let prefix = "uck_"
 
     /// Parses a presented credential; nil when it does not have the expected shape.
+    ///
+    /// Byte-wise on the UTF-8 form: this runs for every request, and the shape is pure ASCII.
     public init?(parsing text: String) {
-        guard text.hasPrefix(Self.prefix), text.utf8.count <= 100 else { return nil }
-        let rest = text.dropFirst(Self.prefix.count)
-        guard let separator = rest.firstIndex(of: "_") else { return nil }
-        let idText = rest[..<separator]
-        let secret = rest[rest.index(after: separator)...]
-        guard !idText.isEmpty, idText.count <= 18, idText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-            let id = Int64(idText),
-            secret.utf8.count == 64,
-            secret.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
+        let bytes = text.utf8
+        guard bytes.count <= 100, bytes.starts(with: Self.prefix.utf8) else { return nil }
+        let rest = bytes.dropFirst(Self.prefix.utf8.count)
+        guard let separator = rest.firstIndex(of: UInt8(ascii: "_")) else { return nil }
+        let idDigits = rest[..<separator]
+        let secret = rest[bytes.index(after: separator)...]
+        guard (1...18).contains(idDigits.count), secret.count == 64,
+            secret.allSatisfy({ Self.isDigit($0) || (0x61...0x66).contains($0) })
         else { return nil }
+        var id: Int64 = 0
+        for digit in idDigits {
+            guard Self.isDigit(digit) else { return nil }
+            id = id * 10 + Int64(digit - 0x30)  // At most 18 digits: no overflow.
+        }
         self.id = id
-        self.secret = String(secret)
+        self.secret = String(decoding: secret, as: UTF8.self)
+    }
+
+    /// Parses the value of an `Authorization` header: the scheme `Bearer` (any ASCII case), one
+    /// space, then the credential, with spaces and tabs around it ignored. Nil for anything else.
+    public init?(authorizationHeader header: String) {
+        let bytes = header.utf8
+        let scheme = "bearer ".utf8
+        guard bytes.count > scheme.count,
+            zip(bytes, scheme).allSatisfy({ Self.asciiLowercased($0) == $1 })
+        else { return nil }
+        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        let token = bytes.dropFirst(scheme.count)
+        guard let first = token.firstIndex(where: { !isBlank($0) }),
+            let last = token.lastIndex(where: { !isBlank($0) })
+        else { return nil }
+        self.init(parsing: String(decoding: bytes[first...last], as: UTF8.self))
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
     }
 
     /// A credential from its parts.
