@@ -75,7 +75,9 @@ struct TransportSecurityTests {
                 Int($0.dropFirst(5))
             })
         else {
-            Issue.record("unioncardd did not start")
+            Issue.record(
+                "unioncardd did not start (exit \(daemon.exitStatus.map(String.init) ?? "none")): \(daemon.stderrSoFar)"
+            )
             return
         }
         #expect(line.contains("scheme=https"))
@@ -118,7 +120,9 @@ struct TransportSecurityTests {
                 Int($0.dropFirst(5))
             })
         else {
-            Issue.record("unioncardd did not start")
+            Issue.record(
+                "unioncardd did not start (exit \(daemon.exitStatus.map(String.init) ?? "none")): \(daemon.stderrSoFar)"
+            )
             return
         }
         #expect(try Self.curlHealthz(port: port, caFile: directory + "/first.pem").status == 0)

@@ -76,6 +76,12 @@ final class TestClient {
         close(fd)
     }
 
+    /// Changes the bound on every later read.
+    func setReceiveTimeout(seconds: Int) {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
     /// Sends all bytes.
     func transmit(_ bytes: [UInt8]) throws(ClientError) {
         var offset = 0
