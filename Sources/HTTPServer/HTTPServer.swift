@@ -33,11 +33,18 @@ public final class HTTPServer: Sendable {
     }
 
     let configuration: HTTPServerConfiguration
-    private let handler: HTTPHandler
+    private let handler: HTTPReplyHandler
     private let state: Mutex<State>
 
-    /// Creates a server; nothing is bound until `start()`.
-    public init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) {
+    /// Creates a server whose handler answers every request at once; nothing is bound until
+    /// `start()`.
+    public convenience init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) {
+        self.init(configuration: configuration, replying: { request in .now(handler(request)) })
+    }
+
+    /// Creates a server whose handler may answer later (`HTTPReply.later`), from any thread,
+    /// without holding a pool thread meanwhile; nothing is bound until `start()`.
+    public init(configuration: HTTPServerConfiguration, replying handler: @escaping HTTPReplyHandler) {
         self.configuration = configuration
         self.handler = handler
         self.state = Mutex(State(tlsCertificates: configuration.tls?.certificates))
@@ -75,7 +82,9 @@ public final class HTTPServer: Sendable {
                 ServerContext(
                     handler: handler, maxBodyBytes: configuration.maxBodyBytes,
                     errorHandler: configuration.errorHandler, tls: tls?.state))
-            var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_ITC.rawValue
+            var flags =
+                MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_ITC.rawValue
+                | MHD_ALLOW_SUSPEND_RESUME.rawValue
             #if os(Linux)
                 flags |= MHD_USE_EPOLL.rawValue
             #else
@@ -181,7 +190,8 @@ public final class HTTPServer: Sendable {
     }
 
     /// Closes the listening socket and every connection and joins libmicrohttpd's threads
-    /// (waiting for handlers that are still running). Idempotent; also called from `deinit`.
+    /// (waiting for handlers that are still running). Deferred requests not answered yet get a
+    /// 503 first. Idempotent; also called from `deinit`.
     /// When two threads call it at once, the second returns without waiting for the first.
     public func stop() {
         // Take the daemon out under the lock, stop it outside: MHD_stop_daemon waits for the
@@ -192,6 +202,8 @@ public final class HTTPServer: Sendable {
             return running
         }
         guard let running = taken else { return }
+        // MHD aborts when stopped with a suspended connection: answer deferred requests first.
+        running.context.takeUnretainedValue().answerDeferredForStop()
         MHD_stop_daemon(running.daemon)
         if let socket = running.quiescedSocket { _ = close(socket) }
         running.context.release()  // Retained in start(); no callback can run any more.

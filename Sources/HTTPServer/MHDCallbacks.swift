@@ -13,10 +13,13 @@ import Synchronization
 // - HTTPS only: `TLSConnection` is retained by the connection-started notification and stored in
 //   the connection's `socket_context`; the connection-closed notification releases it. MHD sends
 //   both for every connection it accepted, including those closed by stop().
+// - `HTTPResponder` (a handler's `HTTPReply.later`) is held by its `RequestState` and, while its
+//   connection is suspended, by `ServerContext`'s registry; the request-completed callback
+//   closes it and drops it from the registry before MHD frees the connection.
 
 /// What every callback of one daemon needs; immutable, so sharing it across pool threads is safe.
 final class ServerContext: Sendable {
-    let handler: HTTPHandler
+    let handler: HTTPReplyHandler
     let maxBodyBytes: Int
     let errorHandler: (@Sendable (HTTPServerError) -> Void)?
     /// Nil for plain HTTP.
@@ -24,15 +27,48 @@ final class ServerContext: Sendable {
     /// Requests begun (first access call) and not yet completed (completion callback), so that a
     /// graceful stop can wait for the answers in flight to be sent.
     let requestsInFlight = Atomic<Int>(0)
+    /// Responders of deferred requests (`HTTPReply.later`) whose connection is suspended or
+    /// about to be resumed, so that a stop can answer them first: libmicrohttpd aborts the
+    /// process when it is stopped with a connection still suspended.
+    private let deferred = Mutex<(stopping: Bool, responders: [ObjectIdentifier: HTTPResponder])>(
+        (false, [:]))
 
     init(
-        handler: @escaping HTTPHandler, maxBodyBytes: Int,
+        handler: @escaping HTTPReplyHandler, maxBodyBytes: Int,
         errorHandler: (@Sendable (HTTPServerError) -> Void)?, tls: TLSState?
     ) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
         self.errorHandler = errorHandler
         self.tls = tls
+    }
+
+    /// Registers a deferred request's responder and suspends its connection, atomically with
+    /// respect to `answerDeferredForStop()`; false (nothing suspended) once the server stops.
+    func suspend(_ connection: OpaquePointer, for responder: HTTPResponder) -> Bool {
+        deferred.withLock { deferred in
+            guard !deferred.stopping else { return false }
+            deferred.responders[ObjectIdentifier(responder)] = responder
+            MHD_suspend_connection(connection)
+            return true
+        }
+    }
+
+    /// The request of `responder` ended: it no longer needs answering at a stop.
+    func forget(_ responder: HTTPResponder) {
+        _ = deferred.withLock { $0.responders.removeValue(forKey: ObjectIdentifier(responder)) }
+    }
+
+    /// Before `MHD_stop_daemon`: refuses further suspensions and answers every deferred request
+    /// still waiting with a 503, which resumes its connection.
+    func answerDeferredForStop() {
+        let waiting = deferred.withLock { deferred in
+            deferred.stopping = true
+            return Array(deferred.responders.values)
+        }
+        for responder in waiting {
+            responder.send(HTTPResponse(status: 503, headers: [("Retry-After", "1")]))
+        }
     }
 }
 
@@ -47,6 +83,8 @@ final class RequestState {
     var ambiguousLength = false
     /// Set once a response is queued, so a late call cannot answer twice.
     var responded = false
+    /// Set when the handler answered `HTTPReply.later`: the connection is suspended until it sends.
+    var responder: HTTPResponder?
 }
 
 /// `MHD_AccessHandlerCallback`: called on the request line and headers (`*con_cls` still NULL),
@@ -103,7 +141,13 @@ func mhdAccessHandler(
         uploadDataSize.pointee = 0  // Consumed (kept or discarded).
         return .YES
     }
-    if state.responded { return .YES }
+    if state.responded {
+        // Called again after a deferred request's connection was resumed: its response is ready.
+        if let make = state.responder?.takeResponseMaker() {
+            return queue(make(), context, connection)
+        }
+        return .YES
+    }
     return respond(context, state, connection, url: url, method: method)
 }
 
@@ -115,12 +159,17 @@ func mhdRequestCompleted(
     reason: MHD_RequestTerminationCode
 ) {
     guard let conCls, let stateRawPointer = conCls.pointee else { return }
-    Unmanaged<RequestState>.fromOpaque(stateRawPointer).release()  // Retained by the first access call.
+    // Balances the retain of the first access call.
+    let state = Unmanaged<RequestState>.fromOpaque(stateRawPointer).takeRetainedValue()
     conCls.pointee = nil
-    if let cls {
-        Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().requestsInFlight.subtract(
-            1, ordering: .relaxed)
+    let context = cls.map { Unmanaged<ServerContext>.fromOpaque($0).takeUnretainedValue() }
+    if let responder = state.responder {
+        context?.forget(responder)
+        // A response made but never queued (the client left first) is still made, so that what
+        // the handler does there — its log line, its counters — is not lost.
+        _ = responder.requestEnded()?()
     }
+    context?.requestsInFlight.subtract(1, ordering: .relaxed)
 }
 
 /// `MHD_NotifyConnectionCallback`: sets up (started) and releases (closed) the TLS side of an
@@ -148,7 +197,7 @@ func mhdConnectionNotify(
     }
 }
 
-/// Runs the handler and queues its response; on failure queues a bare 500 and reports the error.
+/// Runs the handler and queues its response, or suspends the connection for a deferred one.
 private func respond(
     _ context: ServerContext, _ state: RequestState, _ connection: OpaquePointer,
     url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?
@@ -168,7 +217,24 @@ private func respond(
         }
     )
     state.body = []
-    let response = context.handler(request)
+    switch context.handler(request) {
+    case .now(let response):
+        return queue(response, context, connection)
+    case .later(let start):
+        let responder = HTTPResponder(connection: connection)
+        guard context.suspend(connection, for: responder) else {
+            return queue(HTTPResponse(status: 503, headers: [("Retry-After", "1")]), context, connection)
+        }
+        state.responder = responder
+        start(responder)
+        return .YES
+    }
+}
+
+/// Queues `response`; on failure queues a bare 500 and reports the error.
+private func queue(_ response: HTTPResponse, _ context: ServerContext, _ connection: OpaquePointer)
+    -> MHD_Result
+{
     do throws(HTTPServerError) {
         try MHDConnection.queue(response, on: connection, errorHandler: context.errorHandler)
         return .YES

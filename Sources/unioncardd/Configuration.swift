@@ -9,11 +9,12 @@ struct Configuration: Sendable, Equatable {
     var database = ""
     /// Time zone of agreement validity dates.
     var timeZone = "Asia/Ho_Chi_Minh"
-    /// libmicrohttpd worker threads; each blocks while its request waits for its batch, so this
-    /// bounds the lookups in flight (and so the batch size).
-    var threads = 32
+    /// libmicrohttpd worker threads, each serving many connections from its own epoll loop: a
+    /// lookup suspends its connection while its batch commits, and event queries run on their
+    /// own threads, so a few threads serve thousands of terminals.
+    var threads = 4
     /// Threads that run lookup batches, each on its own database connection.
-    var lookupWorkers = 3
+    var lookupWorkers = 2
     /// PostgreSQL connections held open (lookup workers plus readiness and other requests).
     var databasePoolSize = 6
     /// Seconds an idle or slow client keeps its connection.

@@ -7,16 +7,20 @@ import UnionCardStore
 /// Groups the lookups that arrive together and does their database work in one go: one query
 /// for all their cards, one multi-row INSERT of their audit rows (inside one transaction with
 /// the reference locks when any lookup carries a reference). Each lookup is answered only after
-/// that statement committed; a batch that fails answers every lookup in it with 503.
+/// that statement committed; a batch that fails answers every lookup in it with 503, and so
+/// does one not answered within `answerTimeoutSeconds` (a deadline thread sees to it).
 ///
 /// Batches form by themselves: a worker takes everything queued when it becomes free, so under
 /// light load a batch is one lookup (no added latency) and under heavy load it grows.
-/// Workers are plain threads, because libpq blocks.
+/// Workers are plain threads, because libpq blocks. Nobody waits on a thread for a lookup: the
+/// outcome goes to the completion given to `submit`.
 final class LookupBatcher: Sendable {
-    /// Lookups waiting for a worker, and how many workers sleep on `workAvailable`.
+    /// Lookups waiting for a worker, how many workers sleep on `workAvailable`, and the batch
+    /// each worker is busy with (for the deadline).
     private struct Queue {
         var waiting: [PendingLookup] = []
         var idleWorkers = 0
+        var inProgress: [Int: (started: ContinuousClock.Instant, batch: [PendingLookup])] = [:]
     }
 
     private let queue = Mutex(Queue())
@@ -49,13 +53,21 @@ final class LookupBatcher: Sendable {
         self.maxBatch = maxBatch
     }
 
-    /// Starts the worker threads.
+    /// Starts the worker threads and the deadline thread.
     func start() {
         for index in 0..<workers {
-            let thread = Thread { [self] in work() }
+            let thread = Thread { [self] in work(index) }
             thread.name = "lookup-batch-\(index)"
             thread.start()
         }
+        let deadlines = Thread { [self] in
+            while true {
+                Thread.sleep(forTimeInterval: 0.25)
+                answerOverdue()
+            }
+        }
+        deadlines.name = "lookup-deadline"
+        deadlines.start()
     }
 
     /// Lookups waiting for a worker.
@@ -63,8 +75,10 @@ final class LookupBatcher: Sendable {
         queue.withLock { $0.waiting.count }
     }
 
-    /// Queues a lookup and blocks until its batch is committed.
-    func submit(_ pending: PendingLookup) -> LookupOutcome {
+    /// Queues a lookup; `answer` hears its outcome once its batch committed (or failed, or the
+    /// deadline passed). Returns at once.
+    func submit(_ pending: PendingLookup, then answer: @escaping @Sendable (LookupOutcome) -> Void) {
+        pending.whenComplete(answer)
         let wake = queue.withLock { queue in
             queue.waiting.append(pending)
             guard queue.idleWorkers > 0 else { return false }
@@ -72,11 +86,38 @@ final class LookupBatcher: Sendable {
             return true
         }
         if wake { workAvailable.signal() }
-        return pending.wait(timeoutSeconds: Self.answerTimeoutSeconds)
-            ?? LookupOutcome(response: APIResponses.unavailable(), note: "timeout")
     }
 
-    private func work() {
+    /// Answers 503 to every lookup that has waited `answerTimeoutSeconds`, queued or in a batch
+    /// that is still running (its database call hangs); if that batch commits later, its
+    /// answers go nowhere, and a retry with the same reference gets the recorded one.
+    private func answerOverdue() {
+        let deadline = ContinuousClock.now - .milliseconds(Int(Self.answerTimeoutSeconds * 1000))
+        let overdue: [PendingLookup] = queue.withLock { queue in
+            var overdue: [PendingLookup] = []
+            if let oldest = queue.waiting.first, oldest.arrived < deadline {
+                // Swapped out and rebuilt, not edited in place (see `work`).
+                var waiting: [PendingLookup] = []
+                swap(&waiting, &queue.waiting)
+                for pending in waiting {
+                    if pending.arrived < deadline {
+                        overdue.append(pending)
+                    } else {
+                        queue.waiting.append(pending)
+                    }
+                }
+            }
+            for (_, running) in queue.inProgress where running.started < deadline {
+                overdue += running.batch
+            }
+            return overdue
+        }
+        for pending in overdue {
+            pending.complete(LookupOutcome(response: APIResponses.unavailable(), note: "timeout"))
+        }
+    }
+
+    private func work(_ index: Int) {
         while true {
             // A busy worker goes straight on to whatever queued meanwhile; only an empty queue
             // puts it to sleep, counted, so that `submit` wakes exactly one sleeper.
@@ -91,7 +132,12 @@ final class LookupBatcher: Sendable {
                     queue.waiting = Array(taken[maxBatch...])
                     taken = Array(taken[..<maxBatch])
                 }
-                if taken.isEmpty { queue.idleWorkers += 1 }
+                if taken.isEmpty {
+                    queue.idleWorkers += 1
+                    queue.inProgress[index] = nil
+                } else {
+                    queue.inProgress[index] = (ContinuousClock.now, taken)
+                }
                 return taken
             }
             if batch.isEmpty {

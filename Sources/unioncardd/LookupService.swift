@@ -7,30 +7,62 @@ import UnionCardStore
 /// authenticates the merchant key against the in-memory registry, and hands the lookup to the
 /// batcher, which answers only after its audit row is committed.
 ///
-/// Runs on libmicrohttpd's pool threads, never on the Swift concurrency pool.
+/// `prepare` runs on libmicrohttpd's pool threads, never on the Swift concurrency pool; the
+/// batcher answers from its own threads.
 struct LookupService: Sendable {
+    /// What `prepare` made of a request.
+    enum Step: Sendable {
+        /// Refused or malformed: the answer, at once, without the database.
+        case answered(LookupOutcome)
+        /// Valid: to be evaluated and recorded by the batcher (`submit`).
+        case ready(PendingLookup)
+    }
+
     let authenticator: Authenticator
     let batcher: LookupBatcher
     let abuseGuard: AbuseGuard
     let maxBodyBytes: Int
 
-    /// Handles one lookup request.
-    func handle(_ request: HTTPRequest) -> LookupOutcome {
+    /// Checks one lookup request: its answer when it is refused, else the lookup to submit.
+    func prepare(_ request: HTTPRequest) -> Step {
+        switch check(request) {
+        case .success(let pending): return .ready(pending)
+        case .failure(let refusal): return .answered(refusal.outcome)
+        }
+    }
+
+    /// Queues a prepared lookup; `answer` hears its outcome once its audit row is committed,
+    /// or a 503 when that fails or takes too long. Returns at once.
+    func submit(_ pending: PendingLookup, then answer: @escaping @Sendable (LookupOutcome) -> Void) {
+        batcher.submit(pending, then: answer)
+    }
+
+    /// A request answered without a lookup.
+    private struct Refusal: Error {
+        var outcome: LookupOutcome
+
+        init(_ response: HTTPResponse, note: String) {
+            outcome = LookupOutcome(response: response, note: note)
+        }
+    }
+
+    private func check(_ request: HTTPRequest) -> Result<PendingLookup, Refusal> {
         if request.method == "POST" {
             if request.bodyTooLarge {
-                return LookupOutcome(
-                    response: APIResponses.payloadTooLarge(limit: maxBodyBytes), note: "too_large")
+                return .failure(
+                    Refusal(
+                        APIResponses.payloadTooLarge(limit: maxBodyBytes), note: "too_large"))
             }
             let mediaType = request.headers["Content-Type"]?.split(separator: ";").first?
                 .trimmingCharacters(in: .whitespaces).lowercased()
             guard mediaType == "application/json" else {
-                return LookupOutcome(response: APIResponses.unsupportedMediaType(), note: "media_type")
+                return .failure(Refusal(APIResponses.unsupportedMediaType(), note: "media_type"))
             }
         }
         let credential: APIKeyCredential
         switch Authenticator.credential(from: request.headers["Authorization"]) {
         case .success(let value): credential = value
-        case .failure(let rejection): return LookupOutcome(response: rejection.response, note: "no_key")
+        case .failure(let rejection): return .failure(Refusal(rejection.response, note: "no_key"))
         }
         let parsed =
             request.method == "POST"
@@ -40,7 +72,7 @@ struct LookupService: Sendable {
         switch parsed {
         case .success(let value): lookup = value
         case .failure(let input):
-            return LookupOutcome(response: APIResponses.badRequest(input), note: input.error)
+            return .failure(Refusal(APIResponses.badRequest(input), note: input.error))
         }
         let key: StoredKey
         do {
@@ -48,37 +80,40 @@ struct LookupService: Sendable {
                 for: credential, clientCertificateSHA256: request.clientCertificateSHA256)
             {
             case .success(let value): key = value
-            case .failure(let rejection): return LookupOutcome(response: rejection.response, note: "bad_key")
+            case .failure(let rejection): return .failure(Refusal(rejection.response, note: "bad_key"))
             }
         } catch {
-            return LookupOutcome(response: APIResponses.unavailable(), note: "registry_not_loaded")
+            return .failure(Refusal(APIResponses.unavailable(), note: "registry_not_loaded"))
         }
         guard key.kind == .merchant, let partnerID = key.partnerID else {
-            return LookupOutcome(
-                response: APIResponses.forbidden("Only merchant keys may look up cards."),
-                note: "not_merchant")
+            return .failure(
+                Refusal(
+                    APIResponses.forbidden("Only merchant keys may look up cards."),
+                    note: "not_merchant"))
         }
         let snapshot = authenticator.cache.current
         switch abuseGuard.admit(keyID: key.id, partnerPerMinute: snapshot?.partnerRateLimits[partnerID]) {
         case .allowed:
             break
         case .rateLimited(let seconds):
-            return LookupOutcome(
-                response: APIResponses.error(
-                    429, "rate_limited", "Too many lookups for this key; retry in \(seconds) s.",
-                    headers: [("Retry-After", String(seconds))]),
-                note: "rate_limited")
+            return .failure(
+                Refusal(
+                    APIResponses.error(
+                        429, "rate_limited", "Too many lookups for this key; retry in \(seconds) s.",
+                        headers: [("Retry-After", String(seconds))]),
+                    note: "rate_limited"))
         case .locked(let seconds):
-            return LookupOutcome(
-                response: APIResponses.error(
-                    429, "key_locked",
-                    "Khóa tạm thời do nhập sai mã thẻ quá nhiều lần. This key is locked after too many unknown codes; "
-                        + "retry in \(seconds) s.",
-                    headers: [("Retry-After", String(seconds))]),
-                note: "key_locked")
+            return .failure(
+                Refusal(
+                    APIResponses.error(
+                        429, "key_locked",
+                        "Khóa tạm thời do nhập sai mã thẻ quá nhiều lần. This key is locked after too many unknown codes; "
+                            + "retry in \(seconds) s.",
+                        headers: [("Retry-After", String(seconds))]),
+                    note: "key_locked"))
         }
         let agreements = snapshot?.agreementsByPartner[partnerID] ?? []
-        return batcher.submit(
+        return .success(
             PendingLookup(
                 request: lookup, key: key, partnerID: partnerID, agreements: agreements,
                 clientAddress: request.remoteAddress))

@@ -1,4 +1,3 @@
-import Dispatch
 import HTTPServer
 import Synchronization
 import UnionCardCore
@@ -12,8 +11,10 @@ final class PendingLookup: Sendable {
     /// The partner's agreements from the registry snapshot taken when the request arrived.
     let agreements: [Agreement]
     let clientAddress: String
-    private let outcome = Mutex<LookupOutcome?>(nil)
-    private let finished = DispatchSemaphore(value: 0)
+    /// When the lookup was queued: it is answered 503 once it waited `answerTimeoutSeconds`.
+    let arrived = ContinuousClock.now
+    /// Who hears the outcome; taken by the first `complete`, so a lookup is answered once.
+    private let completion = Mutex<(@Sendable (LookupOutcome) -> Void)?>(nil)
 
     init(
         request: LookupRequest, key: StoredKey, partnerID: Int64, agreements: [Agreement],
@@ -31,16 +32,19 @@ final class PendingLookup: Sendable {
         request.reference.map { AuditLog.ReferenceKey(keyID: key.id, reference: $0) }
     }
 
-    /// Called once by the batch worker, after the batch committed (or failed).
-    func complete(_ result: LookupOutcome) {
-        outcome.withLock { $0 = result }
-        finished.signal()
+    /// Sets who hears the outcome; called once, by `LookupBatcher.submit`, before the lookup is queued.
+    func whenComplete(_ answer: @escaping @Sendable (LookupOutcome) -> Void) {
+        completion.withLock { $0 = answer }
     }
 
-    /// Blocks the calling (HTTP) thread until the batch is done; nil after `timeoutSeconds`.
-    func wait(timeoutSeconds: Double) -> LookupOutcome? {
-        guard finished.wait(timeout: .now() + timeoutSeconds) == .success else { return nil }
-        return outcome.withLock { $0 }
+    /// Delivers the outcome: after the batch committed, when it failed, or at the deadline.
+    /// Only the first call counts (a batch that commits after its deadline answers nobody).
+    func complete(_ result: LookupOutcome) {
+        let answer = completion.withLock { completion in
+            defer { completion = nil }
+            return completion
+        }
+        answer?(result)
     }
 }
 

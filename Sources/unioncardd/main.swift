@@ -62,7 +62,8 @@ let application = Application(
         maxBodyBytes: maxBodyBytes),
     events: EventsService(
         authenticator: Authenticator(cache: cache), pool: pool, timeZone: configuration.timeZone, log: log),
-    pool: pool, cache: cache, metrics: metrics, log: log)
+    pool: pool, cache: cache, blockingWork: BlockingWorkQueue(threads: 2, name: "blocking-request"),
+    metrics: metrics, log: log)
 let auditSealer = AuditSealerThread(conninfo: configuration.database, log: log)
 auditSealer.start()
 
@@ -92,7 +93,8 @@ do {
 }
 serverConfiguration.errorHandler = { error in log.write(.warning, "http", ["error": "\(error)"]) }
 
-let server = HTTPServer(configuration: serverConfiguration) { request in application.handle(request) }
+let server = HTTPServer(
+    configuration: serverConfiguration, replying: { request in application.handle(request) })
 do {
     try server.start()
 } catch {

@@ -7,15 +7,16 @@ struct RouterTests {
         { _ in HTTPResponse(status: 200, body: value.bytes) }
     }
 
-    private static func makeRouter() -> Router {
-        var router = Router()
+    private static func makeRouter() -> Router<HTTPHandler> {
+        var router = Router<HTTPHandler>()
         router.add("GET", "/v1/lookup", text("get lookup"))
         router.add("POST", "/v1/lookup", text("post lookup"))
         router.add("GET", "/healthz", text("alive"))
         return router
     }
 
-    private static func body(of match: Router.Match, _ method: String, _ path: String) -> String? {
+    private static func body(of match: Router<HTTPHandler>.Match, _ method: String, _ path: String) -> String?
+    {
         guard case .handler(let handler) = match else { return nil }
         return String(decoding: handler(HTTPRequest(method: method, path: path)).body, as: UTF8.self)
     }

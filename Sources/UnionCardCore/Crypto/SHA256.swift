@@ -76,6 +76,7 @@ public enum SHA256 {
         public func finalize() -> [UInt8] {
             var state = state
             var tail = pending
+            tail.reserveCapacity(128)
             tail.append(0x80)
             while tail.count % 64 != 56 { tail.append(0) }
             let bitLength = totalLength &* 8
@@ -86,7 +87,10 @@ public enum SHA256 {
             var digest: [UInt8] = []
             digest.reserveCapacity(32)
             for word in state {
-                digest.append(contentsOf: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> $0) })
+                digest.append(UInt8(truncatingIfNeeded: word >> 24))
+                digest.append(UInt8(truncatingIfNeeded: word >> 16))
+                digest.append(UInt8(truncatingIfNeeded: word >> 8))
+                digest.append(UInt8(truncatingIfNeeded: word))
             }
             return digest
         }
@@ -120,8 +124,9 @@ public enum SHA256 {
     private static func compress(_ state: inout [UInt32], _ blocks: ArraySlice<UInt8>) {
         // Buffer pointers keep the inner loops free of bounds checks and copy-on-write
         // checks; every index below is within 0..<64 or within the slice by construction.
-        var schedule = [UInt32](repeating: 0, count: 64)
-        schedule.withUnsafeMutableBufferPointer { w in
+        // The message schedule lives on the stack: a heap array per call (allocated and zeroed)
+        // cost more than hashing the 64-byte key secrets it serves on every request.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             roundConstants.withUnsafeBufferPointer { k in
                 blocks.withUnsafeBufferPointer { input in
                     var offset = 0
