@@ -49,7 +49,9 @@ final class AuditSealerThread: Sendable {
     }
 
     private func run() {
-        let sealer = AuditSealer()
+        // Chunks of 1000: the rows of a chunk are held in memory at once, and at thousands of
+        // lookups a second a round's backlog would otherwise be one chunk of several thousand.
+        let sealer = AuditSealer(chunkSize: 1000)
         var connection: PostgresConnection?
         var isSealer = false
         while !stopped.load(ordering: .relaxed) {

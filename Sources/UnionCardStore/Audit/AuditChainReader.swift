@@ -114,7 +114,7 @@ public struct AuditChainReader: Sendable {
         _ = try connection.query(
             """
             DECLARE audit_chain_walk NO SCROLL CURSOR FOR
-            SELECT c.seq, c.hash, p.code, \(AuditEventColumns.selectList)
+            SELECT c.seq, c.hash, p.code, \(AuditEventColumns.selectList())
             FROM audit_chain c LEFT JOIN audit_events e ON e.id = c.event_id
                 LEFT JOIN partners p ON p.id = e.partner_id
             WHERE c.seq BETWEEN $1 AND $2

@@ -25,7 +25,7 @@ public struct AuditSealer: Sendable {
         name: "audit_seal_barrier", sql: "SELECT pg_advisory_xact_lock(7262, 3)")
     static let unsealed = PostgresStatement(
         name: "audit_unsealed_events",
-        sql: "SELECT \(AuditEventColumns.selectList) FROM audit_events e "
+        sql: "SELECT \(AuditEventColumns.selectList(.computedByDatabase)) FROM audit_events e "
             + "WHERE e.id > $1 AND e.id <= $2 ORDER BY e.id LIMIT $3")
     static let behindHead = PostgresStatement(
         name: "audit_unsealed_behind_head",
@@ -148,7 +148,8 @@ public struct AuditSealer: Sendable {
         buffer.reserveCapacity(1024)
         for row in rows {
             let seq = current.seq + 1
-            guard let event = try AuditEventColumns.decode(row, at: 0, seq: seq) else {
+            guard let event = try AuditEventColumns.decode(row, at: 0, seq: seq, digest: .computedByDatabase)
+            else {
                 throw StoreError(code: .unexpectedData, context: "audit event without id")
             }
             buffer.removeAll(keepingCapacity: true)
