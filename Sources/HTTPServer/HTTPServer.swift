@@ -8,7 +8,8 @@ import Synchronization
 #endif
 
 /// An HTTP/1.1 server on libmicrohttpd: an internal thread pool, each thread with its own epoll
-/// loop, calling one `HTTPHandler` per complete request. With `HTTPServerConfiguration.tls` it
+/// loop, calling one handler per complete request. A handler answers at once, or later from any
+/// thread (`HTTPReply.later`: the connection is suspended meanwhile and its thread serves others). With `HTTPServerConfiguration.tls` it
 /// serves HTTPS only (libmicrohttpd's own TLS, through GnuTLS).
 ///
 /// Lifecycle: `start()` → (optionally `quiesce()`, `reloadCertificates(_:)`) → `stop()`. It may
