@@ -20,7 +20,7 @@ final class LookupBatcher: Sendable {
     private struct Queue {
         var waiting: [PendingLookup] = []
         var idleWorkers = 0
-        var inProgress: [Int: (started: ContinuousClock.Instant, batch: [PendingLookup])] = [:]
+        var inProgress: [Int: [PendingLookup]] = [:]
     }
 
     private let queue = Mutex(Queue())
@@ -88,9 +88,10 @@ final class LookupBatcher: Sendable {
         if wake { workAvailable.signal() }
     }
 
-    /// Answers 503 to every lookup that has waited `answerTimeoutSeconds`, queued or in a batch
-    /// that is still running (its database call hangs); if that batch commits later, its
-    /// answers go nowhere, and a retry with the same reference gets the recorded one.
+    /// Answers 503 to every lookup that has waited `answerTimeoutSeconds` since it arrived,
+    /// queued or in a batch that is still running (its database call hangs); if that batch
+    /// commits later, its answers go nowhere (`complete` counts once), and a retry with the same
+    /// reference gets the recorded one.
     private func answerOverdue() {
         let deadline = ContinuousClock.now - .milliseconds(Int(Self.answerTimeoutSeconds * 1000))
         let overdue: [PendingLookup] = queue.withLock { queue in
@@ -107,8 +108,8 @@ final class LookupBatcher: Sendable {
                     }
                 }
             }
-            for (_, running) in queue.inProgress where running.started < deadline {
-                overdue += running.batch
+            for batch in queue.inProgress.values {
+                overdue += batch.filter { $0.arrived < deadline }
             }
             return overdue
         }
@@ -136,7 +137,7 @@ final class LookupBatcher: Sendable {
                     queue.idleWorkers += 1
                     queue.inProgress[index] = nil
                 } else {
-                    queue.inProgress[index] = (ContinuousClock.now, taken)
+                    queue.inProgress[index] = taken
                 }
                 return taken
             }
