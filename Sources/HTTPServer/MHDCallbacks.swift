@@ -17,7 +17,8 @@ import Synchronization
 //   connection is suspended, by `ServerContext`'s registry; the request-completed callback
 //   closes it and drops it from the registry before MHD frees the connection.
 
-/// What every callback of one daemon needs; immutable, so sharing it across pool threads is safe.
+/// What every callback of one daemon needs, shared by the pool threads: immutable but for the
+/// in-flight count (atomic) and the deferred requests (behind a lock).
 final class ServerContext: Sendable {
     let handler: HTTPReplyHandler
     let maxBodyBytes: Int
@@ -67,9 +68,12 @@ final class ServerContext: Sendable {
             return Array(deferred.responders.values)
         }
         for responder in waiting {
-            responder.send(HTTPResponse(status: 503, headers: [("Retry-After", "1")]))
+            responder.send(Self.stopping)
         }
     }
+
+    /// The answer to a deferred request that the stop overtook.
+    static let stopping = HTTPResponse(status: 503, headers: [("Retry-After", "1")])
 }
 
 /// The body collected so far for one request.
@@ -223,7 +227,7 @@ private func respond(
     case .later(let start):
         let responder = HTTPResponder(connection: connection)
         guard context.suspend(connection, for: responder) else {
-            return queue(HTTPResponse(status: 503, headers: [("Retry-After", "1")]), context, connection)
+            return queue(ServerContext.stopping, context, connection)
         }
         state.responder = responder
         start(responder)

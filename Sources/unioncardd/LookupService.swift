@@ -23,46 +23,32 @@ struct LookupService: Sendable {
     let abuseGuard: AbuseGuard
     let maxBodyBytes: Int
 
-    /// Checks one lookup request: its answer when it is refused, else the lookup to submit.
-    func prepare(_ request: HTTPRequest) -> Step {
-        switch check(request) {
-        case .success(let pending): return .ready(pending)
-        case .failure(let refusal): return .answered(refusal.outcome)
-        }
-    }
-
     /// Queues a prepared lookup; `answer` hears its outcome once its audit row is committed,
     /// or a 503 when that fails or takes too long. Returns at once.
     func submit(_ pending: PendingLookup, then answer: @escaping @Sendable (LookupOutcome) -> Void) {
         batcher.submit(pending, then: answer)
     }
 
-    /// A request answered without a lookup.
-    private struct Refusal: Error {
-        var outcome: LookupOutcome
-
-        init(_ response: HTTPResponse, note: String) {
-            outcome = LookupOutcome(response: response, note: note)
-        }
-    }
-
-    private func check(_ request: HTTPRequest) -> Result<PendingLookup, Refusal> {
+    /// Checks one lookup request: its answer when it is refused, else the lookup to submit.
+    func prepare(_ request: HTTPRequest) -> Step {
         if request.method == "POST" {
             if request.bodyTooLarge {
-                return .failure(
-                    Refusal(
-                        APIResponses.payloadTooLarge(limit: maxBodyBytes), note: "too_large"))
+                return .answered(
+                    LookupOutcome(
+                        response: APIResponses.payloadTooLarge(limit: maxBodyBytes), note: "too_large"))
             }
             let mediaType = request.headers["Content-Type"]?.split(separator: ";").first?
                 .trimmingCharacters(in: .whitespaces).lowercased()
             guard mediaType == "application/json" else {
-                return .failure(Refusal(APIResponses.unsupportedMediaType(), note: "media_type"))
+                return .answered(
+                    LookupOutcome(response: APIResponses.unsupportedMediaType(), note: "media_type"))
             }
         }
         let credential: APIKeyCredential
         switch Authenticator.credential(from: request.headers["Authorization"]) {
         case .success(let value): credential = value
-        case .failure(let rejection): return .failure(Refusal(rejection.response, note: "no_key"))
+        case .failure(let rejection):
+            return .answered(LookupOutcome(response: rejection.response, note: "no_key"))
         }
         let parsed =
             request.method == "POST"
@@ -72,7 +58,7 @@ struct LookupService: Sendable {
         switch parsed {
         case .success(let value): lookup = value
         case .failure(let input):
-            return .failure(Refusal(APIResponses.badRequest(input), note: input.error))
+            return .answered(LookupOutcome(response: APIResponses.badRequest(input), note: input.error))
         }
         let key: StoredKey
         do {
@@ -80,15 +66,16 @@ struct LookupService: Sendable {
                 for: credential, clientCertificateSHA256: request.clientCertificateSHA256)
             {
             case .success(let value): key = value
-            case .failure(let rejection): return .failure(Refusal(rejection.response, note: "bad_key"))
+            case .failure(let rejection):
+                return .answered(LookupOutcome(response: rejection.response, note: "bad_key"))
             }
         } catch {
-            return .failure(Refusal(APIResponses.unavailable(), note: "registry_not_loaded"))
+            return .answered(LookupOutcome(response: APIResponses.unavailable(), note: "registry_not_loaded"))
         }
         guard key.kind == .merchant, let partnerID = key.partnerID else {
-            return .failure(
-                Refusal(
-                    APIResponses.forbidden("Only merchant keys may look up cards."),
+            return .answered(
+                LookupOutcome(
+                    response: APIResponses.forbidden("Only merchant keys may look up cards."),
                     note: "not_merchant"))
         }
         let snapshot = authenticator.cache.current
@@ -96,16 +83,16 @@ struct LookupService: Sendable {
         case .allowed:
             break
         case .rateLimited(let seconds):
-            return .failure(
-                Refusal(
-                    APIResponses.error(
+            return .answered(
+                LookupOutcome(
+                    response: APIResponses.error(
                         429, "rate_limited", "Too many lookups for this key; retry in \(seconds) s.",
                         headers: [("Retry-After", String(seconds))]),
                     note: "rate_limited"))
         case .locked(let seconds):
-            return .failure(
-                Refusal(
-                    APIResponses.error(
+            return .answered(
+                LookupOutcome(
+                    response: APIResponses.error(
                         429, "key_locked",
                         "Khóa tạm thời do nhập sai mã thẻ quá nhiều lần. This key is locked after too many unknown codes; "
                             + "retry in \(seconds) s.",
@@ -113,7 +100,7 @@ struct LookupService: Sendable {
                     note: "key_locked"))
         }
         let agreements = snapshot?.agreementsByPartner[partnerID] ?? []
-        return .success(
+        return .ready(
             PendingLookup(
                 request: lookup, key: key, partnerID: partnerID, agreements: agreements,
                 clientAddress: request.remoteAddress))
