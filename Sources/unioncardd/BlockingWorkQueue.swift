@@ -1,9 +1,9 @@
 import Foundation
 import Synchronization
 
-/// A few plain threads for request work that blocks on the database for long (event pages,
-/// summaries, readiness): it runs there instead of on an HTTP thread, whose other connections
-/// would wait meanwhile. libpq blocks, so never the Swift concurrency pool.
+/// A few plain threads for request work that blocks on the database for long (event pages and
+/// summaries): it runs there instead of on an HTTP thread, whose other connections would wait
+/// meanwhile. libpq blocks, so never the Swift concurrency pool.
 final class BlockingWorkQueue: Sendable {
     private let jobs = Mutex<[@Sendable () -> Void]>([])
     private let available = DispatchSemaphore(value: 0)
@@ -23,13 +23,18 @@ final class BlockingWorkQueue: Sendable {
         available.signal()
     }
 
-    /// Jobs not started yet.
-    var queued: Int { jobs.withLock { $0.count } }
-
     private func work() {
         while true {
             available.wait()
-            let job = jobs.withLock { jobs in jobs.isEmpty ? nil : jobs.removeFirst() }
+            // Swapped out and rebuilt rather than edited in place under the Mutex (see
+            // `LookupBatcher.work` for the leak that in-place editing caused).
+            let job = jobs.withLock { jobs -> (@Sendable () -> Void)? in
+                var all: [@Sendable () -> Void] = []
+                swap(&all, &jobs)
+                guard let first = all.first else { return nil }
+                jobs = Array(all.dropFirst())
+                return first
+            }
             job?()
         }
     }

@@ -68,8 +68,8 @@ final class Metrics: Sendable {
     /// counter, the latency histogram and, for a lookup, its result. Every HTTP thread comes here
     /// once per request, so three separate acquisitions contended measurably under load.
     func recordRequest(route: String, status: Int, seconds: Double, lookupResult: String?) {
-        let requestLabels = "route=\"\(route)\",status=\"\(status)\""
-        let lookupLabels = lookupResult.map { "result=\"\($0)\"" }
+        let requestLabels = Self.render(["route": route, "status": String(status)])
+        let lookupLabels = lookupResult.map { Self.render(["result": $0]) }
         state.withLock { state in
             state.counters["unioncard_http_requests_total", default: [:]][requestLabels, default: 0] += 1
             state.histograms["unioncard_http_request_duration_seconds"]?.observe(seconds)
